@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every benchmark and prints its figures. Usage: bench/run.sh BUILD_DIR
+set -euo pipefail
+build=${1:-build}
+echo "== import =="
+"$build/bench/import_bench" 100000 5
+csv=$(dirname "$(mktemp -u)")/hitloop_import_bench/rows.csv
+if command -v sqlite3 >/dev/null && [ -f "$csv" ]; then
+  # Reference: the sqlite3 shell's own CSV import of the same file (no
+  # validation, no dedup, no reviews): a floor for what SQLite can take.
+  db=$(mktemp -u).db
+  start=$(date +%s.%N)
+  sqlite3 "$db" ".mode csv" ".import $csv t" >/dev/null
+  end=$(date +%s.%N)
+  rows=$(sqlite3 "$db" "select count(*) from t")
+  rm -f "$db"
+  echo "  reference: sqlite3 .import  $(echo "$rows / ($end - $start)" | bc -l | xargs printf '%10.0f') rows/s"
+fi

@@ -1,0 +1,69 @@
+// What every subcommand shares: the context it runs in, and helpers that turn
+// a Status into a message and an exit code. Only src/cli/ prints or exits.
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli/args.h"
+#include "store/store.h"
+
+namespace hitloop::cli {
+
+struct Context {
+  std::string db_path;
+  std::ostream& out;  // figures and --json
+  std::ostream& err;  // progress, warnings, errors
+};
+
+using CommandFn = int (*)(Context&, const Args&);
+
+struct Command {
+  CommandSpec spec;
+  CommandFn run;
+};
+
+const std::vector<Command>& all_commands();
+
+// Prints "hitloop: error: MESSAGE" and returns the exit code: 2 for bad
+// input or usage, 1 for other failures.
+int fail(Context& ctx, const Status& status);
+
+Result<std::unique_ptr<Store>> open_context_store(const Context& ctx);
+
+// Writes `data` to `path` through a temp file and a rename, so a reader
+// never sees half a file; "-" or "" writes to ctx.out.
+Status write_output(Context& ctx, const std::string& path, const std::string& data);
+
+int64_t now_ms();
+
+// Commands, one file each.
+Command import_command();
+Command export_command();
+Command stats_command();
+Command demo_command();
+Command example_data_command();
+
+}  // namespace hitloop::cli
+
+namespace hitloop::cli {
+
+// Imports one parsed file in one transaction and prints its summary (or its
+// first 20 problems). Returns the exit code for that file.
+int import_parsed(Context& ctx, Store& store, const std::string& name, const ParsedDataset& parsed,
+                  const ImportOptions& options);
+
+}  // namespace hitloop::cli
+
+namespace hitloop {
+struct DatasetStats;
+}
+
+namespace hitloop::cli {
+
+// Prints dataset statistics as a table, or as one JSON object.
+void print_stats(Context& ctx, const DatasetStats& stats, bool json);
+
+}  // namespace hitloop::cli

@@ -1,0 +1,49 @@
+// Thin RAII wrappers over the SQLite C API, private to src/store/.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace hitloop::sqlite {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, std::string_view sql);
+  ~Stmt();
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool valid() const { return stmt_ != nullptr; }
+  Stmt& bind(int i, std::string_view text);
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind_blob(int i, std::string_view bytes);
+  Stmt& bind_null(int i);
+  // Text, or NULL when empty: how optional strings are stored.
+  Stmt& bind_or_null(int i, std::string_view text);
+
+  // Returns true while a row is available; errors land in `status`.
+  bool step(Status& status);
+  Status run();  // step to completion, for statements without rows
+  void reset();
+
+  int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  std::string text(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+Status error(sqlite3* db, std::string_view what);
+Status exec(sqlite3* db, const std::string& sql);
+
+}  // namespace hitloop::sqlite

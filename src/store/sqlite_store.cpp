@@ -1,0 +1,270 @@
+// The embedded SQLite store: WAL mode, foreign keys on, numbered migrations
+// (embedded from src/store/migrations/) applied at open.
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "core/embedded.h"
+#include "store/sqlite_db.h"
+#include "store/store.h"
+
+namespace hitloop::migrations {
+const std::vector<EmbeddedFile>& embedded_files();
+}
+
+namespace hitloop {
+namespace {
+
+using sqlite::Stmt;
+
+int migration_number(std::string_view name) { return std::atoi(std::string(name).c_str()); }
+
+int latest_known_version() {
+  int v = 0;
+  for (const EmbeddedFile& f : migrations::embedded_files())
+    v = std::max(v, migration_number(f.name));
+  return v;
+}
+
+std::vector<std::string> parse_tags(const std::string& json_text) {
+  if (json_text.empty() || json_text == "[]") return {};
+  try {
+    return nlohmann::json::parse(json_text).get<std::vector<std::string>>();
+  } catch (const nlohmann::json::exception&) {
+    return {};  // the column is only ever written by us; tolerate hand edits
+  }
+}
+
+class SqliteStore final : public Store {
+ public:
+  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteStore() override { sqlite3_close_v2(db_); }
+
+  Status init() {
+    Status st = sqlite::exec(db_, "PRAGMA user_version");
+    if (!st.ok()) {
+      return InvalidArgument(path_ + ": not a hitloop database (" + sqlite3_errmsg(db_) + ")");
+    }
+    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_,
+                                         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                                         "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"));
+    return migrate();
+  }
+
+  Result<ImportSummary> import_rows(const std::vector<ImportRow>& rows,
+                                    const ImportOptions& options) override;
+  Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) override;
+  int schema_version() const override { return version_; }
+
+ private:
+  Status migrate();
+  Status import_one(const ImportRow& row, const ImportOptions& options, ImportSummary& summary);
+
+  sqlite3* db_;
+  std::string path_;
+  int version_ = 0;
+  Stmt find_by_id_, find_by_hash_, insert_session_, latest_review_, insert_review_;
+};
+
+Status SqliteStore::migrate() {
+  Stmt get(db_, "PRAGMA user_version");
+  Status st;
+  if (get.step(st)) version_ = static_cast<int>(get.int64(0));
+  HITLOOP_RETURN_IF_ERROR(st);
+  const int latest = latest_known_version();
+  if (version_ > latest) {
+    return FailedPrecondition(path_ + ": database schema version " + std::to_string(version_) +
+                              " is newer than this hitloop supports (" + std::to_string(latest) +
+                              "); upgrade hitloop to open it");
+  }
+  std::vector<EmbeddedFile> files = migrations::embedded_files();
+  std::sort(files.begin(), files.end(), [](const EmbeddedFile& a, const EmbeddedFile& b) {
+    return migration_number(a.name) < migration_number(b.name);
+  });
+  for (const EmbeddedFile& f : files) {
+    int number = migration_number(f.name);
+    if (number <= version_) continue;
+    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
+    Status applied = sqlite::exec(
+        db_,
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()));" +
+            std::string(f.data) + ";INSERT INTO schema_migrations(version, name) VALUES(" +
+            std::to_string(number) + ", '" + std::string(f.name) +
+            "');PRAGMA user_version=" + std::to_string(number));
+    if (!applied.ok()) {
+      (void)sqlite::exec(db_, "ROLLBACK");
+      return Internal("migration " + std::string(f.name) + " failed: " + applied.message());
+    }
+    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "COMMIT"));
+    version_ = number;
+  }
+  find_by_id_ = Stmt(db_, "SELECT id FROM sessions WHERE external_id = ?1");
+  find_by_hash_ = Stmt(db_, "SELECT id FROM sessions WHERE content_hash = ?1 LIMIT 1");
+  insert_session_ = Stmt(db_,
+                         "INSERT INTO sessions(external_id, content_hash, created_at, category, "
+                         "model_input, model_output, metadata) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  latest_review_ = Stmt(db_,
+                        "SELECT label FROM reviews WHERE session_id = ?1 AND reviewer = ?2 "
+                        "ORDER BY id DESC LIMIT 1");
+  insert_review_ = Stmt(db_,
+                        "INSERT INTO reviews(session_id, reviewer, label, created_at, kind) "
+                        "VALUES(?1, ?2, ?3, ?4, 'label')");
+  return Status::Ok();
+}
+
+Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& options,
+                               ImportSummary& summary) {
+  std::string hash = session_content_hash(row.model_input, row.model_output, row.category);
+  Stmt& find = row.external_id.empty() ? find_by_hash_ : find_by_id_;
+  if (row.external_id.empty())
+    find.bind_blob(1, hash);
+  else
+    find.bind(1, row.external_id);
+  Status st;
+  int64_t session_id = 0;
+  bool exists = find.step(st);
+  if (exists) session_id = find.int64(0);
+  find.reset();
+  HITLOOP_RETURN_IF_ERROR(st);
+
+  summary.rows++;
+  std::string_view label = row.label ? label_name(*row.label) : "";
+  if (exists) {
+    summary.duplicates++;
+    if (!row.label) return Status::Ok();
+    latest_review_.bind(1, session_id).bind(2, options.reviewer);
+    bool has_review = latest_review_.step(st);
+    bool same = has_review && latest_review_.text(0) == label;
+    latest_review_.reset();
+    HITLOOP_RETURN_IF_ERROR(st);
+    if (same) return Status::Ok();
+  } else {
+    insert_session_.bind_or_null(1, row.external_id)
+        .bind_blob(2, hash)
+        .bind(3, options.now_ms)
+        .bind(4, row.category)
+        .bind(5, row.model_input)
+        .bind(6, row.model_output)
+        .bind_or_null(7, row.metadata_json);
+    HITLOOP_RETURN_IF_ERROR(insert_session_.run());
+    session_id = sqlite3_last_insert_rowid(db_);
+    summary.added++;
+    if (!row.label) return Status::Ok();
+  }
+  insert_review_.bind(1, session_id)
+      .bind(2, options.reviewer)
+      .bind(3, label)
+      .bind(4, options.now_ms);
+  HITLOOP_RETURN_IF_ERROR(insert_review_.run());
+  summary.labeled++;
+  return Status::Ok();
+}
+
+Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& rows,
+                                               const ImportOptions& options) {
+  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
+  ImportSummary summary;
+  for (const ImportRow& row : rows) {
+    Status st = import_one(row, options, summary);
+    if (!st.ok()) {
+      (void)sqlite::exec(db_, "ROLLBACK");
+      return Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+    }
+  }
+  Status st = sqlite::exec(db_, "COMMIT");
+  if (!st.ok()) {
+    (void)sqlite::exec(db_, "ROLLBACK");
+    return st;
+  }
+  return summary;
+}
+
+Status SqliteStore::scan_sessions(const ScanOptions& options, const SessionVisitor& visit) {
+  // A merge join of two ordered cursors: one pass over each table.
+  std::string sql =
+      "SELECT id, external_id, category, model_input, model_output, metadata, created_at "
+      "FROM sessions";
+  if (options.labeled_only) {
+    sql += " WHERE EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = sessions.id)";
+  }
+  Stmt sessions(db_, sql + " ORDER BY id");
+  Stmt reviews(db_,
+               "SELECT id, session_id, reviewer, label, tags, note, created_at, kind "
+               "FROM reviews ORDER BY session_id, id");
+  Status st;
+  bool have_review = reviews.step(st);
+  HITLOOP_RETURN_IF_ERROR(st);
+  Session s;
+  std::vector<Review> rs;
+  while (sessions.step(st)) {
+    s.id = sessions.int64(0);
+    s.external_id = sessions.text(1);
+    s.category = sessions.text(2);
+    s.model_input = sessions.text(3);
+    s.model_output = sessions.text(4);
+    s.metadata_json = sessions.text(5);
+    s.created_at_ms = sessions.int64(6);
+    rs.clear();
+    while (have_review && reviews.int64(1) <= s.id) {
+      if (reviews.int64(1) == s.id) {
+        Review r;
+        r.id = reviews.int64(0);
+        r.session_id = s.id;
+        r.reviewer = reviews.text(2);
+        r.label = reviews.text(3) == "good" ? Label::kGood : Label::kBad;
+        r.tags = parse_tags(reviews.text(4));
+        r.note = reviews.text(5);
+        r.created_at_ms = reviews.int64(6);
+        r.kind = reviews.text(7) == "audit" ? ReviewKind::kAudit : ReviewKind::kLabel;
+        rs.push_back(std::move(r));
+      }
+      have_review = reviews.step(st);
+      HITLOOP_RETURN_IF_ERROR(st);
+    }
+    HITLOOP_RETURN_IF_ERROR(visit(s, rs));
+  }
+  return st;
+}
+
+}  // namespace
+
+std::string session_content_hash(std::string_view input, std::string_view output,
+                                 std::string_view category) {
+  static const bool initialised = sodium_init() >= 0;
+  (void)initialised;
+  crypto_generichash_state state;
+  unsigned char out[16];
+  crypto_generichash_init(&state, nullptr, 0, sizeof out);
+  // Length prefixes keep ("ab","c") and ("a","bc") apart.
+  for (std::string_view part : {input, output, category}) {
+    uint64_t len = part.size();
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&len), sizeof len);
+    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
+  }
+  crypto_generichash_final(&state, out, sizeof out);
+  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+}
+
+Result<std::unique_ptr<Store>> open_store(const std::string& location) {
+  struct stat st;
+  if (::stat(location.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return InvalidArgument(location + ": is a directory, not a database file");
+  }
+  sqlite3* db = nullptr;
+  int rc =
+      sqlite3_open_v2(location.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close_v2(db);
+    return InvalidArgument(location + ": cannot open database: " + msg);
+  }
+  auto store = std::make_unique<SqliteStore>(db, location);
+  HITLOOP_RETURN_IF_ERROR(store->init());
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+}  // namespace hitloop

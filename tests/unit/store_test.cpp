@@ -1,0 +1,188 @@
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "store/dataset_queries.h"
+
+namespace hitloop {
+namespace {
+
+namespace fs = std::filesystem;
+
+class StoreTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(testing::TempDir()) /
+           ("store_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<Store> open() {
+    auto s = open_store((dir_ / "h.db").string());
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    return std::move(s).value();
+  }
+
+  static ImportRow row(std::string in, std::string out, std::optional<Label> label,
+                       std::string id = "", std::string category = "") {
+    ImportRow r;
+    r.model_input = std::move(in);
+    r.model_output = std::move(out);
+    r.label = label;
+    r.external_id = std::move(id);
+    r.category = std::move(category);
+    return r;
+  }
+
+  static ImportOptions by(std::string reviewer) {
+    ImportOptions o;
+    o.reviewer = std::move(reviewer);
+    o.now_ms = 1000;
+    return o;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(StoreTest, AppliesMigrationsAndRecordsTheSchemaVersion) {
+  auto store = open();
+  EXPECT_GE(store->schema_version(), 1);
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "h.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_GE(sqlite3_column_int(st, 0), 1);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_F(StoreTest, RefusesADatabaseFromANewerSchema) {
+  open().reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "h.db").c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version=999", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto s = open_store((dir_ / "h.db").string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("schema version 999 is newer"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesAFileThatIsNotSqlite) {
+  std::ofstream(dir_ / "notes.txt") << "these are my notes, not a database\n";
+  auto s = open_store((dir_ / "notes.txt").string());
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.status().is_bad_input());
+  EXPECT_NE(s.status().message().find("not a hitloop database"), std::string::npos);
+}
+
+TEST_F(StoreTest, RefusesADirectoryOrAnUnreachablePath) {
+  auto d = open_store(dir_.string());
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find("is a directory"), std::string::npos);
+  auto u = open_store((dir_ / "no" / "such" / "dir.db").string());
+  ASSERT_FALSE(u.ok());
+  EXPECT_NE(u.status().message().find("cannot open database"), std::string::npos);
+}
+
+TEST_F(StoreTest, ReimportingTheSameRowsIsANoOp) {
+  auto store = open();
+  std::vector<ImportRow> rows = {row("a", "b", Label::kGood), row("c", "d", std::nullopt, "x1"),
+                                 row("a", "b", Label::kGood, "", "other-category")};
+  auto first = store->import_rows(rows, by("import"));
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->added, 3);
+  EXPECT_EQ(first->labeled, 2);
+  auto second = store->import_rows(rows, by("import"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->added, 0);
+  EXPECT_EQ(second->duplicates, 3);
+  EXPECT_EQ(second->labeled, 0);
+  auto all = collect_sessions(*store, false);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+}
+
+TEST_F(StoreTest, MatchesByExternalIdEvenWhenTheTextChanged) {
+  auto store = open();
+  ASSERT_TRUE(store->import_rows({row("a", "b", std::nullopt, "id-1")}, by("r")).ok());
+  auto again = store->import_rows({row("a", "edited", std::nullopt, "id-1")}, by("r"));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->duplicates, 1);
+}
+
+TEST_F(StoreTest, AChangedLabelFromTheSameReviewerIsANewReview) {
+  auto store = open();
+  ASSERT_TRUE(store->import_rows({row("a", "b", Label::kGood)}, by("ann")).ok());
+  auto changed = store->import_rows({row("a", "b", Label::kBad)}, by("ann"));
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->labeled, 1);
+  auto all = collect_sessions(*store, true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].label, Label::kBad);  // the reviewer's latest counts
+}
+
+TEST_F(StoreTest, MajorityOfReviewersDecidesAndTiesGoToTheLatest) {
+  auto store = open();
+  ASSERT_TRUE(
+      store->import_rows({row("q1", "a1", Label::kGood), row("q2", "a2", Label::kGood)}, by("ann"))
+          .ok());
+  ASSERT_TRUE(
+      store->import_rows({row("q1", "a1", Label::kBad), row("q2", "a2", Label::kBad)}, by("bob"))
+          .ok());
+  ASSERT_TRUE(store->import_rows({row("q1", "a1", Label::kBad)}, by("cat")).ok());
+  auto all = collect_sessions(*store, true);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].label, Label::kBad);  // 2 bad vs 1 good
+  EXPECT_EQ((*all)[1].label, Label::kBad);  // 1-1 tie: bob's review is the latest
+}
+
+TEST_F(StoreTest, AFailedImportRollsBackEveryRow) {
+  auto store = open();
+  // Rows that reach the store are already validated, so the failure comes
+  // from the database itself: a trigger that rejects the batch's third row.
+  ASSERT_TRUE(store->import_rows({row("kept", "x", Label::kGood)}, by("r")).ok());
+  store.reset();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "h.db").c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db,
+               "CREATE TRIGGER reject BEFORE INSERT ON sessions WHEN NEW.model_input = 'poison' "
+               "BEGIN SELECT RAISE(ABORT, 'rejected'); END",
+               nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  store = open();
+  auto result = store->import_rows({row("one", "x", Label::kGood), row("two", "y", Label::kBad),
+                                    row("poison", "z", std::nullopt)},
+                                   by("r"));
+  ASSERT_FALSE(result.ok());
+  auto all = collect_sessions(*store, false);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].session.model_input, "kept");
+}
+
+TEST_F(StoreTest, KeepsMetadataAndCategory) {
+  auto store = open();
+  ImportRow r = row("in", "out", std::nullopt, "e1", "returns");
+  r.metadata_json = R"({"channel":"web"})";
+  ASSERT_TRUE(store->import_rows({r}, by("r")).ok());
+  auto all = collect_sessions(*store, false);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].session.metadata_json, R"({"channel":"web"})");
+  EXPECT_EQ((*all)[0].session.category, "returns");
+  EXPECT_EQ((*all)[0].session.external_id, "e1");
+  EXPECT_FALSE((*all)[0].label.has_value());
+}
+
+}  // namespace
+}  // namespace hitloop
