@@ -14,5 +14,5 @@ if command -v sqlite3 >/dev/null && [ -f "$csv" ]; then
   end=$(date +%s.%N)
   rows=$(sqlite3 "$db" "select count(*) from t")
   rm -f "$db"
-  echo "  reference: sqlite3 .import  $(echo "$rows / ($end - $start)" | bc -l | xargs printf '%10.0f') rows/s"
+  awk -v r="$rows" -v s="$start" -v e="$end" 'BEGIN { printf "  reference: sqlite3 .import   %10.0f rows/s\n", r / (e - s) }'
 fi

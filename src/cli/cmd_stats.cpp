@@ -69,11 +69,12 @@ void print_stats(Context& ctx, const DatasetStats& stats, bool json) {
   for (const auto& [name, n] : stats.reviews_by_reviewer) out << " " << name << " (" << n << ")";
   out << "\n";
   for (const ReviewerAgreement& a : stats.agreement) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "agreement %s vs %s: %lld shared, %.1f%% agree, kappa %s\n",
-                  a.a.c_str(), a.b.c_str(), static_cast<long long>(a.overlap), 100.0 * a.agreement,
-                  a.kappa ? std::to_string(*a.kappa).substr(0, 5).c_str() : "n/a");
-    out << buf;
+    char kappa[16] = "n/a";
+    if (a.kappa) std::snprintf(kappa, sizeof kappa, "%.3f", *a.kappa);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%lld shared, %.1f%% agree, kappa %s\n",
+                  static_cast<long long>(a.overlap), 100.0 * a.agreement, kappa);
+    out << "agreement " << a.a << " vs " << a.b << ": " << buf;
   }
 }
 

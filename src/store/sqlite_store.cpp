@@ -49,7 +49,8 @@ class SqliteStore final : public Store {
     }
     HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_,
                                          "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                                         "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"));
+                                         "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                                         "PRAGMA cache_size=-65536;"));
     return migrate();
   }
 
@@ -105,7 +106,8 @@ Status SqliteStore::migrate() {
   find_by_hash_ = Stmt(db_, "SELECT id FROM sessions WHERE content_hash = ?1 LIMIT 1");
   insert_session_ = Stmt(db_,
                          "INSERT INTO sessions(external_id, content_hash, created_at, category, "
-                         "model_input, model_output, metadata) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+                         "model_input, model_output, metadata) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+                         "ON CONFLICT(external_id) DO NOTHING");
   latest_review_ = Stmt(db_,
                         "SELECT label FROM reviews WHERE session_id = ?1 AND reviewer = ?2 "
                         "ORDER BY id DESC LIMIT 1");
@@ -118,30 +120,19 @@ Status SqliteStore::migrate() {
 Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& options,
                                ImportSummary& summary) {
   std::string hash = session_content_hash(row.model_input, row.model_output, row.category);
-  Stmt& find = row.external_id.empty() ? find_by_hash_ : find_by_id_;
-  if (row.external_id.empty())
-    find.bind_blob(1, hash);
-  else
-    find.bind(1, row.external_id);
   Status st;
   int64_t session_id = 0;
-  bool exists = find.step(st);
-  if (exists) session_id = find.int64(0);
-  find.reset();
-  HITLOOP_RETURN_IF_ERROR(st);
-
-  summary.rows++;
-  std::string_view label = row.label ? label_name(*row.label) : "";
-  if (exists) {
-    summary.duplicates++;
-    if (!row.label) return Status::Ok();
-    latest_review_.bind(1, session_id).bind(2, options.reviewer);
-    bool has_review = latest_review_.step(st);
-    bool same = has_review && latest_review_.text(0) == label;
-    latest_review_.reset();
+  bool exists = false;
+  if (row.external_id.empty()) {
+    find_by_hash_.bind_blob(1, hash);
+    exists = find_by_hash_.step(st);
+    if (exists) session_id = find_by_hash_.int64(0);
+    find_by_hash_.reset();
     HITLOOP_RETURN_IF_ERROR(st);
-    if (same) return Status::Ok();
-  } else {
+  }
+  if (!exists) {
+    // With an external id the insert itself is the lookup: it is ignored
+    // when the id is taken, which is rare, and only then do we read it.
     insert_session_.bind_or_null(1, row.external_id)
         .bind_blob(2, hash)
         .bind(3, options.now_ms)
@@ -150,9 +141,28 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
         .bind(6, row.model_output)
         .bind_or_null(7, row.metadata_json);
     HITLOOP_RETURN_IF_ERROR(insert_session_.run());
-    session_id = sqlite3_last_insert_rowid(db_);
-    summary.added++;
-    if (!row.label) return Status::Ok();
+    if (sqlite3_changes(db_) == 1) {
+      session_id = sqlite3_last_insert_rowid(db_);
+    } else {
+      find_by_id_.bind(1, row.external_id);
+      exists = find_by_id_.step(st);
+      session_id = exists ? find_by_id_.int64(0) : 0;
+      find_by_id_.reset();
+      HITLOOP_RETURN_IF_ERROR(st);
+      if (!exists) return Internal("session with id " + row.external_id + " vanished");
+    }
+  }
+
+  summary.rows++;
+  exists ? summary.duplicates++ : summary.added++;
+  if (!row.label) return Status::Ok();
+  std::string_view label = label_name(*row.label);
+  if (exists) {
+    latest_review_.bind(1, session_id).bind(2, options.reviewer);
+    bool same = latest_review_.step(st) && latest_review_.text(0) == label;
+    latest_review_.reset();
+    HITLOOP_RETURN_IF_ERROR(st);
+    if (same) return Status::Ok();
   }
   insert_review_.bind(1, session_id)
       .bind(2, options.reviewer)

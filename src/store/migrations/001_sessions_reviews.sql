@@ -10,7 +10,6 @@ CREATE TABLE sessions (
   metadata      TEXT                        -- JSON object or NULL
 );
 CREATE INDEX sessions_content_hash ON sessions(content_hash);
-CREATE INDEX sessions_category ON sessions(category);
 
 CREATE TABLE reviews (
   id          INTEGER PRIMARY KEY,
