@@ -45,6 +45,11 @@ Command export_command();
 Command stats_command();
 Command demo_command();
 Command example_data_command();
+Command train_command();
+Command eval_command();
+Command predict_command();
+Command score_command();
+Command models_command();
 
 }  // namespace hitloop::cli
 

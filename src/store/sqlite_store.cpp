@@ -1,5 +1,7 @@
 // The embedded SQLite store: WAL mode, foreign keys on, numbered migrations
 // (embedded from src/store/migrations/) applied at open.
+#include "store/sqlite_store.h"
+
 #include <sodium.h>
 #include <sys/stat.h>
 
@@ -7,8 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include "core/embedded.h"
-#include "store/sqlite_db.h"
-#include "store/store.h"
 
 namespace hitloop::migrations {
 const std::vector<EmbeddedFile>& embedded_files();
@@ -37,37 +37,19 @@ std::vector<std::string> parse_tags(const std::string& json_text) {
   }
 }
 
-class SqliteStore final : public Store {
- public:
-  SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
-  ~SqliteStore() override { sqlite3_close_v2(db_); }
+}  // namespace
 
-  Status init() {
-    Status st = sqlite::exec(db_, "PRAGMA user_version");
-    if (!st.ok()) {
-      return InvalidArgument(path_ + ": not a hitloop database (" + sqlite3_errmsg(db_) + ")");
-    }
-    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_,
-                                         "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                                         "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-                                         "PRAGMA cache_size=-65536;"));
-    return migrate();
+Status SqliteStore::init() {
+  Status st = sqlite::exec(db_, "PRAGMA user_version");
+  if (!st.ok()) {
+    return InvalidArgument(path_ + ": not a hitloop database (" + sqlite3_errmsg(db_) + ")");
   }
-
-  Result<ImportSummary> import_rows(const std::vector<ImportRow>& rows,
-                                    const ImportOptions& options) override;
-  Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) override;
-  int schema_version() const override { return version_; }
-
- private:
-  Status migrate();
-  Status import_one(const ImportRow& row, const ImportOptions& options, ImportSummary& summary);
-
-  sqlite3* db_;
-  std::string path_;
-  int version_ = 0;
-  Stmt find_by_id_, find_by_hash_, insert_session_, latest_review_, insert_review_;
-};
+  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_,
+                                       "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                                       "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
+                                       "PRAGMA cache_size=-65536;"));
+  return migrate();
+}
 
 Status SqliteStore::migrate() {
   Stmt get(db_, "PRAGMA user_version");
@@ -238,8 +220,6 @@ Status SqliteStore::scan_sessions(const ScanOptions& options, const SessionVisit
   }
   return st;
 }
-
-}  // namespace
 
 std::string session_content_hash(std::string_view input, std::string_view output,
                                  std::string_view category) {

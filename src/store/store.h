@@ -31,6 +31,21 @@ struct ScanOptions {
   bool labeled_only = false;  // only sessions with at least one review
 };
 
+// A trained model's row in the registry. metrics/calibration are JSON text
+// owned by the ml layer's manifest codec.
+struct ModelRecord {
+  int version = 0;
+  std::string kind;
+  int parent_version = 0;  // 0 = none
+  int64_t created_at_ms = 0;
+  std::string dataset_hash;
+  std::string metrics_json = "{}";
+  std::string calibration_json = "{}";
+  std::string status = "candidate";  // candidate | active | retired
+  std::string note;
+  std::string path;  // artifact directory
+};
+
 using SessionVisitor = std::function<Status(const Session&, const std::vector<Review>&)>;
 
 class Store {
@@ -48,6 +63,16 @@ class Store {
   virtual Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) = 0;
 
   virtual int schema_version() const = 0;
+
+  // Models. Versions are allocated by the caller as max + 1.
+  virtual Result<int> max_model_version() = 0;
+  // Inserts the row; with `activate`, atomically makes it the only active one.
+  virtual Status add_model(const ModelRecord& record, bool activate) = 0;
+  virtual Result<std::vector<ModelRecord>> list_models() = 0;
+  virtual Result<ModelRecord> get_model(int version) = 0;  // NotFound when absent
+  virtual Result<ModelRecord> active_model() = 0;          // NotFound when none
+  // The previous active model becomes "retired".
+  virtual Status activate_model(int version) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path for

@@ -1,0 +1,120 @@
+#include <cstdio>
+#include <ctime>
+#include <nlohmann/json.hpp>
+
+#include "cli/ml_common.h"
+
+namespace hitloop::cli {
+namespace {
+
+std::string date(int64_t ms) {
+  std::time_t t = static_cast<std::time_t>(ms / 1000);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::gmtime(&t));
+  return buf;
+}
+
+int list(Context& ctx, Store& store, bool json) {
+  Result<std::vector<ModelRecord>> models = store.list_models();
+  if (!models.ok()) return fail(ctx, models.status());
+  if (json) {
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const ModelRecord& m : *models) {
+      arr.push_back({{"model", "v" + std::to_string(m.version)},
+                     {"kind", m.kind},
+                     {"status", m.status},
+                     {"parent", m.parent_version
+                                    ? nlohmann::ordered_json("v" + std::to_string(m.parent_version))
+                                    : nullptr},
+                     {"created_at_ms", m.created_at_ms},
+                     {"metrics", nlohmann::ordered_json::parse(m.metrics_json)},
+                     {"path", m.path}});
+    }
+    ctx.out << arr.dump() << "\n";
+    return 0;
+  }
+  if (models->empty()) {
+    ctx.out << "no models yet: run hitloop train\n";
+    return 0;
+  }
+  ctx.out << "model  kind     status     parent  created (UTC)     AUROC    acc  f1_bad\n";
+  for (const ModelRecord& m : *models) {
+    auto metrics = nlohmann::json::parse(m.metrics_json);
+    char line[160];
+    std::snprintf(line, sizeof line, "%-6s %-8s %-10s %-7s %-17s %5s %6.3f %7.3f\n",
+                  ("v" + std::to_string(m.version)).c_str(), m.kind.c_str(), m.status.c_str(),
+                  m.parent_version ? ("v" + std::to_string(m.parent_version)).c_str() : "-",
+                  date(m.created_at_ms).c_str(),
+                  metrics.value("auroc", nlohmann::json()).is_number()
+                      ? std::to_string(metrics["auroc"].get<double>()).substr(0, 5).c_str()
+                      : "n/a",
+                  metrics.value("accuracy", 0.0), metrics.value("f1_bad", 0.0));
+    ctx.out << line;
+  }
+  return 0;
+}
+
+int show(Context& ctx, Store& store, const std::string& spec, bool json) {
+  Result<int> version = ml::parse_version(spec);
+  if (!version.ok()) return fail(ctx, version.status());
+  Result<ModelRecord> record = store.get_model(*version);
+  if (!record.ok()) return fail(ctx, InvalidArgument(record.status().message()));
+  Result<ml::LoadedModel> loaded = ml::load_artifact(record->path);
+  if (!loaded.ok()) return fail(ctx, loaded.status());
+  const ml::Manifest& m = loaded->manifest;
+  if (json) {
+    auto j = nlohmann::ordered_json::parse(ml::manifest_to_json(m));
+    j["status"] = record->status;
+    j["path"] = record->path;
+    ctx.out << j.dump() << "\n";
+    return 0;
+  }
+  ctx.out << "model v" << m.version << " (" << m.kind << ", " << record->status << ")\n"
+          << "  created     " << date(m.created_at_ms) << " UTC\n"
+          << "  parent      " << (m.parent_version ? "v" + std::to_string(m.parent_version) : "-")
+          << "\n"
+          << "  trained on  " << m.n_train << " examples, dataset " << m.dataset_hash << "\n"
+          << "  calibration Platt a=" << m.calibration.a << " b=" << m.calibration.b
+          << ", threshold " << m.threshold << "\n"
+          << "  artifact    " << record->path << "\n"
+          << "held-out metrics (" << m.validation << "):\n";
+  print_metrics(ctx.out, m.metrics, m.metrics_by_category);
+  return 0;
+}
+
+int run(Context& ctx, const Args& args) {
+  const auto& pos = args.positional();
+  std::string action = pos.empty() ? "list" : pos[0];
+  Result<std::unique_ptr<Store>> store = open_context_store(ctx);
+  if (!store.ok()) return fail(ctx, store.status());
+  if (action == "list" && pos.size() <= 1) return list(ctx, **store, args.has("--json"));
+  if (action == "show" && pos.size() == 2) return show(ctx, **store, pos[1], args.has("--json"));
+  if (action == "activate" && pos.size() == 2) {
+    Result<int> version = ml::parse_version(pos[1]);
+    if (!version.ok()) return fail(ctx, version.status());
+    // Refuse to activate what cannot be loaded.
+    Result<ModelRecord> record = (*store)->get_model(*version);
+    if (!record.ok()) return fail(ctx, InvalidArgument(record.status().message()));
+    Result<ml::LoadedModel> loaded = ml::load_artifact(record->path);
+    if (!loaded.ok()) return fail(ctx, loaded.status());
+    Status st = (*store)->activate_model(*version);
+    if (!st.ok()) return fail(ctx, st);
+    ctx.out << "v" << *version << " is now the active model\n";
+    return 0;
+  }
+  return fail(ctx, InvalidArgument("usage: hitloop models list | show V | activate V"));
+}
+
+}  // namespace
+
+Command models_command() {
+  return {{"models",
+           "list | show V | activate V",
+           "List trained models, show one's manifest and metrics, or make one active.",
+           {{"--json", "", "print JSON"}},
+           0,
+           2},
+          run};
+}
+
+}  // namespace hitloop::cli

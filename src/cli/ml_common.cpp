@@ -1,0 +1,125 @@
+#include "cli/ml_common.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "core/dataset.h"
+#include "store/dataset_queries.h"
+
+namespace hitloop::cli {
+
+Result<std::vector<ml::Example>> examples_from_file(const std::string& path) {
+  HITLOOP_ASSIGN_OR_RETURN(ParsedDataset parsed, read_dataset_file(path, ReadOptions{}));
+  for (const ImportRow& row : parsed.rows) {
+    if (!row.label) {
+      parsed.errors.push_back(path + ":" + std::to_string(row.line) +
+                              ": no label (the good column is empty)");
+    }
+  }
+  if (!parsed.errors.empty()) {
+    std::string msg = parsed.errors[0];
+    if (parsed.errors.size() > 1) {
+      msg += " (and " + std::to_string(parsed.errors.size() - 1) + " more problems)";
+    }
+    return InvalidArgument(msg);
+  }
+  std::vector<ml::Example> out;
+  out.reserve(parsed.rows.size());
+  for (ImportRow& row : parsed.rows) {
+    out.push_back({std::move(row.model_input), std::move(row.model_output), std::move(row.category),
+                   label_value(*row.label), 1.0});
+  }
+  return out;
+}
+
+Result<std::vector<ml::Example>> examples_from_store(Store& store) {
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
+  std::vector<ml::Example> out;
+  out.reserve(sessions.size());
+  for (LabeledSession& s : sessions) {
+    if (!s.label) continue;
+    out.push_back({std::move(s.session.model_input), std::move(s.session.model_output),
+                   std::move(s.session.category), label_value(*s.label), 1.0});
+  }
+  return out;
+}
+
+Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec) {
+  if (!spec.empty() && std::filesystem::is_directory(spec)) {
+    auto loaded = ml::load_artifact(spec);
+    if (loaded.ok()) loaded->name = spec;
+    return loaded;
+  }
+  int version = 0;
+  if (!spec.empty()) {
+    HITLOOP_ASSIGN_OR_RETURN(version, ml::parse_version(spec));
+  }
+  HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_context_store(ctx));
+  ml::Registry registry(*store, "");
+  auto loaded = registry.load(version);
+  if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
+    return InvalidArgument(loaded.status().message());
+  }
+  return loaded;
+}
+
+std::string models_dir(const Context& ctx, const Args& args) {
+  return args.get("--models-dir", ml::Registry::default_models_dir(ctx.db_path));
+}
+
+namespace {
+
+std::string fmt(double v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+void metrics_line(std::ostream& out, const std::string& name, const ml::Metrics& m) {
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "%-16s %6lld %7s %6s %8s %8s %7s %8s %6s %6s\n", name.c_str(),
+                static_cast<long long>(m.n), m.auroc ? fmt(*m.auroc).c_str() : "n/a",
+                fmt(m.accuracy).c_str(), fmt(m.precision_bad).c_str(), fmt(m.recall_bad).c_str(),
+                fmt(m.f1_bad).c_str(), fmt(m.macro_f1).c_str(), fmt(m.brier).c_str(),
+                fmt(m.ece).c_str());
+  out << buf;
+}
+
+nlohmann::ordered_json to_json(const ml::Metrics& m) {
+  return nlohmann::ordered_json::parse(ml::metrics_to_json(m));
+}
+
+}  // namespace
+
+void print_metrics(std::ostream& out, const ml::Metrics& m,
+                   const std::map<std::string, ml::Metrics>& by_category) {
+  out << "                      n   AUROC    acc  prec_bad  rec_bad  f1_bad  macroF1  brier    "
+         "ECE\n";
+  metrics_line(out, "all", m);
+  for (const auto& [cat, cm] : by_category) metrics_line(out, "  " + cat, cm);
+  const ml::Confusion& c = m.confusion;
+  out << "confusion (rows human, columns model):  good->good " << c.true_good << "  good->bad "
+      << c.false_bad << "  bad->good " << c.false_good << "  bad->bad " << c.true_bad << "\n";
+}
+
+std::string metrics_json(const ml::Metrics& m,
+                         const std::map<std::string, ml::Metrics>& by_category) {
+  nlohmann::ordered_json j = to_json(m);
+  nlohmann::ordered_json cats = nlohmann::ordered_json::object();
+  for (const auto& [cat, cm] : by_category) cats[cat] = to_json(cm);
+  j["by_category"] = cats;
+  return j.dump();
+}
+
+void warn_if_truncated(Context& ctx, const ml::LoadedModel& model, std::string_view what,
+                       size_t bytes) {
+  size_t limit = model.model->max_text_bytes();
+  if (bytes > limit) {
+    ctx.err << "hitloop: warning: " << what << " is " << bytes << " bytes; model " << model.name
+            << " reads only the first " << limit << "\n";
+  }
+}
+
+}  // namespace hitloop::cli

@@ -1,0 +1,37 @@
+// What the model commands (train, eval, predict, score, models) share:
+// reading labeled examples, finding the model a --model flag names, and
+// printing metrics.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/command.h"
+#include "ml/evaluator.h"
+#include "ml/metrics.h"
+#include "ml/registry.h"
+
+namespace hitloop::cli {
+
+// Labeled examples from a CSV/JSONL file; every row must carry a label.
+Result<std::vector<ml::Example>> examples_from_file(const std::string& path);
+// Labeled examples from the store: each session's majority human label.
+Result<std::vector<ml::Example>> examples_from_store(Store& store);
+
+// `spec`: "" (the active model), "v3"/"3", or an artifact directory.
+// Opens the store only when needed.
+Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec);
+
+std::string models_dir(const Context& ctx, const Args& args);
+
+void print_metrics(std::ostream& out, const ml::Metrics& m,
+                   const std::map<std::string, ml::Metrics>& by_category);
+std::string metrics_json(const ml::Metrics& m,
+                         const std::map<std::string, ml::Metrics>& by_category);
+
+// Warns once on stderr when a text is longer than the model reads.
+void warn_if_truncated(Context& ctx, const ml::LoadedModel& model, std::string_view what,
+                       size_t bytes);
+
+}  // namespace hitloop::cli

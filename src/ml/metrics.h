@@ -1,0 +1,41 @@
+// Quality of a good/bad evaluator against human labels. "Positive" for
+// precision/recall/F1 is the bad class: catching bad responses is the job.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace hitloop::ml {
+
+struct Confusion {
+  int64_t true_good = 0;   // human good, model good
+  int64_t false_bad = 0;   // human good, model bad  (false fail)
+  int64_t false_good = 0;  // human bad, model good  (false pass)
+  int64_t true_bad = 0;    // human bad, model bad
+};
+
+struct Metrics {
+  int64_t n = 0;
+  double accuracy = 0;
+  double precision_bad = 0, recall_bad = 0, f1_bad = 0;
+  double f1_good = 0, macro_f1 = 0;
+  std::optional<double> auroc;  // undefined with one class
+  double brier = 0;
+  double ece = 0;  // expected calibration error, 10 equal-width bins
+  Confusion confusion;
+};
+
+// `labels`: 1 good, 0 bad. `scores`: P(good). Verdict good iff score >= threshold.
+Metrics compute_metrics(const std::vector<int>& labels, const std::vector<double>& scores,
+                        double threshold = 0.5);
+
+// Area under the ROC curve, ties counted as one half (the Mann-Whitney U).
+std::optional<double> auroc(const std::vector<int>& labels, const std::vector<double>& scores);
+
+// Mean |accuracy - confidence| over `bins` equal-width bins of P(good),
+// weighted by bin size (confidence and accuracy of the "good" outcome).
+double expected_calibration_error(const std::vector<int>& labels, const std::vector<double>& scores,
+                                  int bins = 10);
+
+}  // namespace hitloop::ml

@@ -1,0 +1,60 @@
+// Turns an (input, output) pair into hashed sparse n-gram features and a few
+// dense features that describe how the output relates to the input.
+//
+// Sparse namespaces (each L2-normalised, so long texts do not dominate):
+//   in   word unigrams and bigrams of the input
+//   out  word unigrams and bigrams of the output
+//   chr  character 3-5-grams of the output's words (fastText-style <word>)
+//   new  output words that do not occur in the input (ungrounded words)
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hitloop::ml::ngram {
+
+constexpr int kDenseCount = 16;
+
+struct SparseFeature {
+  uint32_t index;
+  float value;
+};
+
+struct FeaturizerConfig {
+  int hash_bits = 20;
+  size_t max_text_bytes = 32 * 1024;  // longer texts are truncated
+};
+
+// Reusable buffers: featurizing into the same Features avoids allocation.
+struct Features {
+  std::vector<SparseFeature> sparse;
+  std::array<float, kDenseCount> dense{};
+  // scratch
+  std::string lower_in, lower_out;
+  std::vector<uint64_t> in_words, out_words, in_set, out_set, in_bigrams, numbers_in;
+  std::vector<std::pair<uint32_t, uint32_t>> in_spans, out_spans;
+};
+
+class Featurizer {
+ public:
+  explicit Featurizer(FeaturizerConfig config = {}) : config_(config) {}
+  const FeaturizerConfig& config() const { return config_; }
+  uint32_t hash_size() const { return 1u << config_.hash_bits; }
+
+  void featurize(std::string_view input, std::string_view output, Features& out) const;
+
+  // Human-readable names of the sparse features of a pair, by index (the
+  // slow path behind --explain).
+  std::vector<std::pair<uint32_t, std::string>> describe(std::string_view input,
+                                                         std::string_view output) const;
+
+  static const char* dense_name(int i);
+
+ private:
+  FeaturizerConfig config_;
+};
+
+}  // namespace hitloop::ml::ngram

@@ -1,0 +1,135 @@
+#include "ml/ngram/ngram_evaluator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <thread>
+
+#include "ml/metrics.h"
+#include "ml/ngram/linear.h"
+#include "ml/ngram/ngram_model.h"
+#include "ml/split.h"
+
+namespace hitloop::ml::ngram {
+namespace {
+
+struct Featurized {
+  std::vector<SparseFeature> sparse;
+  std::array<float, kDenseCount> dense;
+};
+
+std::vector<Featurized> featurize_all(const Featurizer& fz, const std::vector<Example>& examples,
+                                      int threads) {
+  std::vector<Featurized> out(examples.size());
+  auto work = [&](size_t begin, size_t end) {
+    Features scratch;
+    for (size_t i = begin; i < end; ++i) {
+      fz.featurize(examples[i].input, examples[i].output, scratch);
+      out[i].sparse = scratch.sparse;
+      out[i].dense = scratch.dense;
+    }
+  };
+  size_t n_threads = std::max(1, threads);
+  n_threads = std::min(n_threads, std::max<size_t>(1, examples.size() / 256));
+  std::vector<std::thread> pool;
+  size_t chunk = (examples.size() + n_threads - 1) / n_threads;
+  for (size_t t = 1; t < n_threads; ++t) {
+    pool.emplace_back(work, std::min(examples.size(), t * chunk),
+                      std::min(examples.size(), (t + 1) * chunk));
+  }
+  work(0, std::min(examples.size(), chunk));
+  for (auto& th : pool) th.join();
+  return out;
+}
+
+// Balanced class weights (n / (2 n_class)) times each example's own weight.
+std::vector<Row> make_rows(const Featurizer& fz, const DenseEncoder& dense,
+                           const std::vector<Featurized>& feats,
+                           const std::vector<Example>& examples) {
+  double n = static_cast<double>(examples.size()), pos = 0;
+  for (const Example& e : examples) pos += e.label;
+  double w_pos = pos > 0 ? n / (2 * pos) : 1, w_neg = pos < n ? n / (2 * (n - pos)) : 1;
+  std::vector<Row> rows(examples.size());
+  Features f;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    f.sparse = feats[i].sparse;
+    f.dense = feats[i].dense;
+    encode_row(fz, dense, f, rows[i].features);
+    rows[i].label = examples[i].label;
+    rows[i].weight = (examples[i].label ? w_pos : w_neg) * examples[i].weight;
+  }
+  return rows;
+}
+
+struct Choice {
+  double l2;
+  int epochs;
+  double auroc;
+};
+
+// Inner validation: each L2 strength on a stratified 80/20 split of the
+// training data, every epoch scored; the best (l2, epochs) by AUROC wins.
+Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t seed) {
+  std::vector<int> labels;
+  for (const Row& r : rows) labels.push_back(r.label);
+  Fold split = stratified_split(labels, 0.2, seed ^ 0x5EEDULL);
+  std::vector<const Row*> train;
+  for (size_t i : split.train) train.push_back(&rows[i]);
+  std::vector<int> val_labels;
+  for (size_t i : split.test) val_labels.push_back(rows[i].label);
+
+  Choice best{1e-5, 6, -1};
+  for (double l2 : {1e-6, 1e-5, 1e-4}) {
+    SgdOptions opt;
+    opt.l2 = l2;
+    opt.epochs = 10;
+    opt.seed = seed;
+    train_logistic(train, dim, opt, [&](int epoch, const std::vector<float>& w) {
+      std::vector<double> scores;
+      for (size_t i : split.test) scores.push_back(dot(w, rows[i].features));
+      double a = auroc(val_labels, scores).value_or(0.5);
+      if (a > best.auroc + 1e-9) best = {l2, epoch, a};
+    });
+  }
+  return best;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>& examples,
+                                                     const TrainOptions& options) const {
+  Featurizer fz;
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<Featurized> feats = featurize_all(fz, examples, threads);
+  DenseEncoder dense;
+  std::vector<std::array<float, kDenseCount>> dense_rows;
+  for (const Featurized& f : feats) dense_rows.push_back(f.dense);
+  dense.fit(dense_rows);
+  std::vector<Row> rows = make_rows(fz, dense, feats, examples);
+  const size_t dim = NgramModel::dim_for(fz);
+
+  Choice choice = select_hyperparameters(rows, dim, options.seed);
+  char line[128];
+  std::snprintf(line, sizeof line, "ngram: chose l2=%g epochs=%d (inner validation AUROC %.3f)",
+                choice.l2, choice.epochs, choice.auroc);
+  options.progress(line);
+
+  std::vector<const Row*> all;
+  for (const Row& r : rows) all.push_back(&r);
+  SgdOptions opt;
+  opt.l2 = choice.l2;
+  opt.epochs = choice.epochs;
+  opt.seed = options.seed;
+  std::vector<float> weights = train_logistic(all, dim, opt);
+  return std::unique_ptr<Model>(std::make_unique<NgramModel>(fz, dense, std::move(weights)));
+}
+
+Result<std::unique_ptr<Model>> NgramEvaluator::load(const std::string& dir) const {
+  auto model = NgramModel::load(dir);
+  if (!model.ok()) return model.status();
+  return std::unique_ptr<Model>(std::move(model).value());
+}
+
+}  // namespace hitloop::ml::ngram

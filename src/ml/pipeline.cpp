@@ -1,0 +1,117 @@
+#include "ml/pipeline.h"
+
+#include <sodium.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "ml/split.h"
+
+namespace hitloop::ml {
+
+std::string dataset_hash(const std::vector<Example>& examples) {
+  if (sodium_init() < 0) return "";
+  crypto_generichash_state st;
+  crypto_generichash_init(&st, nullptr, 0, 16);
+  auto put = [&](std::string_view s) {
+    uint64_t len = s.size();
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&len), sizeof len);
+    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
+  };
+  for (const Example& e : examples) {
+    put(e.input);
+    put(e.output);
+    char extra[48];
+    std::snprintf(extra, sizeof extra, "%d %.17g", e.label, e.weight);
+    put(extra);
+  }
+  unsigned char out[16];
+  crypto_generichash_final(&st, out, sizeof out);
+  std::string hex;
+  for (unsigned char c : out) {
+    char b[3];
+    std::snprintf(b, sizeof b, "%02x", c);
+    hex += b;
+  }
+  return hex;
+}
+
+std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
+                                                   const std::vector<double>& scores) {
+  std::map<std::string, std::pair<std::vector<int>, std::vector<double>>> groups;
+  for (size_t i = 0; i < examples.size(); ++i) {
+    if (examples[i].category.empty()) continue;
+    auto& g = groups[examples[i].category];
+    g.first.push_back(examples[i].label);
+    g.second.push_back(scores[i]);
+  }
+  std::map<std::string, Metrics> out;
+  for (const auto& [cat, g] : groups) out[cat] = compute_metrics(g.first, g.second);
+  return out;
+}
+
+Result<TrainReport> train_with_validation(const Evaluator& evaluator,
+                                          const std::vector<Example>& examples,
+                                          const TrainOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  std::vector<int> labels;
+  int good = 0;
+  for (const Example& e : examples) {
+    labels.push_back(e.label);
+    good += e.label;
+  }
+  const int n = static_cast<int>(examples.size());
+  if (n < 10) {
+    return InvalidArgument("need at least 10 labeled sessions to train, have " + std::to_string(n));
+  }
+  if (good == 0 || good == n) {
+    return InvalidArgument(std::string("all ") + std::to_string(n) + " labels are \"" +
+                           (good ? "good" : "bad") + "\"; training needs both classes");
+  }
+  int minority = std::min(good, n - good);
+  std::vector<Fold> folds;
+  TrainReport report;
+  if (n < 2000) {
+    int k = std::clamp(minority, 2, 5);
+    folds = stratified_kfold(labels, k, options.seed);
+    report.validation = std::to_string(k) + "-fold cross-validation";
+  } else {
+    folds = {stratified_split(labels, 0.2, options.seed)};
+    report.validation = "80/20 split";
+  }
+
+  std::vector<double> margins;
+  std::vector<int> held_labels;
+  std::vector<Example> held;
+  for (size_t f = 0; f < folds.size(); ++f) {
+    options.progress("validation: fold " + std::to_string(f + 1) + "/" +
+                     std::to_string(folds.size()) + " (" + std::to_string(folds[f].train.size()) +
+                     " train, " + std::to_string(folds[f].test.size()) + " held out)");
+    std::vector<Example> train;
+    for (size_t i : folds[f].train) train.push_back(examples[i]);
+    HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, evaluator.train(train, options));
+    std::vector<TextPair> pairs;
+    for (size_t i : folds[f].test) {
+      pairs.push_back({examples[i].input, examples[i].output});
+      held_labels.push_back(examples[i].label);
+      held.push_back(examples[i]);
+    }
+    std::vector<double> m(pairs.size());
+    model->margins(pairs, m);
+    margins.insert(margins.end(), m.begin(), m.end());
+  }
+  report.calibration = fit_platt(margins, held_labels);
+  std::vector<double> probs;
+  for (double m : margins) probs.push_back(report.calibration.apply(m));
+  report.metrics = compute_metrics(held_labels, probs);
+  report.by_category = metrics_by_category(held, probs);
+
+  options.progress("final fit on all " + std::to_string(n) + " examples");
+  HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(examples, options));
+  report.n_examples = n;
+  report.train_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace hitloop::ml

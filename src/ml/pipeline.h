@@ -1,0 +1,39 @@
+// Training with honest measurement: held-out metrics first (stratified
+// 5-fold below 2,000 rows, else a stratified 80/20 split; seeded), Platt
+// calibration on the out-of-fold margins, then the final fit on everything.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ml/calibration.h"
+#include "ml/evaluator.h"
+#include "ml/metrics.h"
+
+namespace hitloop::ml {
+
+struct TrainReport {
+  std::unique_ptr<Model> model;
+  Platt calibration;
+  Metrics metrics;                             // held-out, on calibrated scores
+  std::map<std::string, Metrics> by_category;  // held-out, when examples have categories
+  std::string validation;                      // "5-fold cross-validation" / "80/20 split"
+  int64_t n_examples = 0;
+  double train_seconds = 0;
+};
+
+// Fails with InvalidArgument for fewer than 10 examples or a single class.
+Result<TrainReport> train_with_validation(const Evaluator& evaluator,
+                                          const std::vector<Example>& examples,
+                                          const TrainOptions& options);
+
+// A stable hash of the examples' texts, labels and weights (hex).
+std::string dataset_hash(const std::vector<Example>& examples);
+
+// Metrics overall and per category for scored examples.
+std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
+                                                   const std::vector<double>& scores);
+
+}  // namespace hitloop::ml
