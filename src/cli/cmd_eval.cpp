@@ -27,7 +27,7 @@ int run(Context& ctx, const Args& args) {
   std::vector<double> scores(pairs.size());
   model->score(pairs, scores);
   ml::Metrics m = ml::compute_metrics(labels, scores, model->manifest.threshold);
-  auto by_category = ml::metrics_by_category(*examples, scores);
+  auto by_category = ml::metrics_by_category(*examples, scores, model->manifest.threshold);
   if (args.has("--json")) {
     ctx.out << metrics_json(m, by_category) << "\n";
   } else {

@@ -42,6 +42,7 @@ int run(Context& ctx, const Args& args) {
   manifest.metrics = report->metrics;
   manifest.metrics_by_category = report->by_category;
   manifest.calibration = report->calibration;
+  manifest.threshold = report->threshold;
   bool activate = args.has("--activate") || !active.ok();
   Result<int> version = registry.add(*report->model, manifest, activate);
   if (!version.ok()) return fail(ctx, version.status());

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "ml/split.h"
@@ -36,8 +37,24 @@ std::string dataset_hash(const std::vector<Example>& examples) {
   return hex;
 }
 
+double choose_threshold(const std::vector<int>& labels, const std::vector<double>& scores) {
+  double best = 0.5, best_f1 = -1;
+  for (int step = 1; step < 100; ++step) {
+    double t = step / 100.0;
+    double f1 = compute_metrics(labels, scores, t).macro_f1;
+    // Ties go to the threshold closest to 0.5.
+    if (f1 > best_f1 + 1e-12 ||
+        (std::abs(f1 - best_f1) <= 1e-12 && std::abs(t - 0.5) < std::abs(best - 0.5))) {
+      best = t;
+      best_f1 = f1;
+    }
+  }
+  return best;
+}
+
 std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
-                                                   const std::vector<double>& scores) {
+                                                   const std::vector<double>& scores,
+                                                   double threshold) {
   std::map<std::string, std::pair<std::vector<int>, std::vector<double>>> groups;
   for (size_t i = 0; i < examples.size(); ++i) {
     if (examples[i].category.empty()) continue;
@@ -46,7 +63,7 @@ std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& e
     g.second.push_back(scores[i]);
   }
   std::map<std::string, Metrics> out;
-  for (const auto& [cat, g] : groups) out[cat] = compute_metrics(g.first, g.second);
+  for (const auto& [cat, g] : groups) out[cat] = compute_metrics(g.first, g.second, threshold);
   return out;
 }
 
@@ -103,8 +120,9 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
   report.calibration = fit_platt(margins, held_labels);
   std::vector<double> probs;
   for (double m : margins) probs.push_back(report.calibration.apply(m));
-  report.metrics = compute_metrics(held_labels, probs);
-  report.by_category = metrics_by_category(held, probs);
+  report.threshold = choose_threshold(held_labels, probs);
+  report.metrics = compute_metrics(held_labels, probs, report.threshold);
+  report.by_category = metrics_by_category(held, probs, report.threshold);
 
   options.progress("final fit on all " + std::to_string(n) + " examples");
   HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(examples, options));

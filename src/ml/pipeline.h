@@ -17,6 +17,7 @@ namespace hitloop::ml {
 struct TrainReport {
   std::unique_ptr<Model> model;
   Platt calibration;
+  double threshold = 0.5;                      // decision threshold on P(good)
   Metrics metrics;                             // held-out, on calibrated scores
   std::map<std::string, Metrics> by_category;  // held-out, when examples have categories
   std::string validation;                      // "5-fold cross-validation" / "80/20 split"
@@ -29,11 +30,16 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
                                           const std::vector<Example>& examples,
                                           const TrainOptions& options);
 
+// The threshold on P(good) that maximises macro-F1 on held-out scores: with
+// imbalanced classes 0.5 would rarely call anything bad.
+double choose_threshold(const std::vector<int>& labels, const std::vector<double>& scores);
+
 // A stable hash of the examples' texts, labels and weights (hex).
 std::string dataset_hash(const std::vector<Example>& examples);
 
 // Metrics overall and per category for scored examples.
 std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
-                                                   const std::vector<double>& scores);
+                                                   const std::vector<double>& scores,
+                                                   double threshold);
 
 }  // namespace hitloop::ml

@@ -43,6 +43,10 @@ class Words {
   std::string_view word(size_t w) const { return bytes(begin_char(w), end_char(w)); }
 
   void append_char(char32_t cp);
+  void append_ascii(char c) {
+    bytes_.push_back(c);
+    char_starts_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
   // Ends the word being built, if it has any characters.
   void end_word();
 
@@ -63,6 +67,9 @@ class BasicTokenizer {
   void split(std::string_view text, Words& out) const;
 
  private:
+  void append_ascii_word(std::string_view word, Words& out) const;
+  void append_unicode_word(std::string_view word, Words& out) const;
+
   NormalizerOptions options_;
 };
 

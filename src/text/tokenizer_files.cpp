@@ -63,8 +63,11 @@ Status read_string(const json& obj, const char* key, const std::string& path, st
   return Status::Ok();
 }
 
-// The tokenizer_config.json keys that change tokenization. HF lets them
-// override the normalizer of tokenizer.json too (BertTokenizerFast.__init__).
+// The tokenizer_config.json keys that change tokenization. transformers
+// lets them override the normalizer of tokenizer.json too
+// (BertTokenizerFast.__init__), so load_dir does the same, but only for keys
+// that are present: transformers 4.x also forces its defaults for absent keys
+// (do_lower_case true), which would silently lowercase a cased tokenizer.json.
 struct ConfigFlags {
   std::optional<bool> do_lower_case;
   bool has_strip_accents = false;  // strip_accents: null is a value here
@@ -125,8 +128,8 @@ Status read_normalizer(const json& doc, const std::string& path, TokenizerOption
     return Status::Ok();
   }
   if (!it->is_object() || it->value("type", json()) != "BertNormalizer") {
-    return InvalidArgument(path + ": unsupported normalizer (only BertNormalizer is): " +
-                           it->dump().substr(0, 200));
+    return InvalidArgument(
+        path + ": unsupported normalizer (only BertNormalizer is): " + it->dump().substr(0, 200));
   }
   const json& n = *it;
   std::optional<bool> value;
@@ -152,8 +155,8 @@ Status read_wordpiece_model(const json& doc, const std::string& path,
   }
   const json type = model->value("type", json());
   if (type != "WordPiece") {
-    return InvalidArgument(path + ": the model is " + (type.is_string() ? type.get<std::string>()
-                                                                         : std::string("untyped")) +
+    return InvalidArgument(path + ": the model is " +
+                           (type.is_string() ? type.get<std::string>() : std::string("untyped")) +
                            ", not WordPiece");
   }
   auto vocab = model->find("vocab");
@@ -169,8 +172,8 @@ Status read_wordpiece_model(const json& doc, const std::string& path,
     entries.push_back({token, static_cast<int32_t>(id.get<int64_t>())});
   }
   HITLOOP_RETURN_IF_ERROR(read_string(*model, "unk_token", path, options.unk_token));
-  HITLOOP_RETURN_IF_ERROR(read_string(*model, "continuing_subword_prefix", path,
-                                      options.continuing_subword_prefix));
+  HITLOOP_RETURN_IF_ERROR(
+      read_string(*model, "continuing_subword_prefix", path, options.continuing_subword_prefix));
   if (auto it = model->find("max_input_chars_per_word"); it != model->end() && !it->is_null()) {
     if (!it->is_number_unsigned()) {
       return wrong_type(path, "max_input_chars_per_word", "a non-negative integer");
@@ -202,7 +205,9 @@ Result<TokenizerJson> read_tokenizer_json(const json& doc, const std::string& pa
     for (const json& t : *it) {
       if (!t.is_object() || !t.contains("content") || !t["content"].is_string() ||
           !t.contains("id") || !t["id"].is_number_integer() || t["id"].get<int64_t>() < 0 ||
-          t["id"].get<int64_t>() >= kMaxTokenId) {
+          t["id"].get<int64_t>() >= kMaxTokenId ||
+          (t.contains("normalized") && !t["normalized"].is_boolean()) ||
+          (t.contains("single_word") && !t["single_word"].is_boolean())) {
         return InvalidArgument(path + ": malformed added token " + t.dump().substr(0, 200));
       }
       if (t.value("normalized", false) || t.value("single_word", false)) {
@@ -242,8 +247,9 @@ Result<WordPieceTokenizer> WordPieceTokenizer::from_tokenizer_json(const std::st
 Result<WordPieceTokenizer> WordPieceTokenizer::load_tokenizer_json(const std::string& path,
                                                                    const std::string* config) {
   HITLOOP_ASSIGN_OR_RETURN(json doc, read_json_object(path));
-  HITLOOP_ASSIGN_OR_RETURN(TokenizerJson parsed,
-                           json_errors_as_status(path, [&] { return read_tokenizer_json(doc, path); }));
+  HITLOOP_ASSIGN_OR_RETURN(TokenizerJson parsed, json_errors_as_status(path, [&] {
+                             return read_tokenizer_json(doc, path);
+                           }));
   if (config) {
     HITLOOP_ASSIGN_OR_RETURN(ConfigFlags flags, read_config(*config));
     flags.apply(parsed.options);

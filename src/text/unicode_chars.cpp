@@ -158,8 +158,8 @@ void decompose_and_strip_nonspacing_marks(std::u32string& cps, std::u32string& s
     }
     utf8proc_int32_t buf[16];
     int boundclass = 0;
-    const utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf,
-                                                       16, UTF8PROC_DECOMPOSE, &boundclass);
+    const utf8proc_ssize_t n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(cp), buf, 16,
+                                                       UTF8PROC_DECOMPOSE, &boundclass);
     if (n <= 0 || n > 16) {  // cannot happen for a valid scalar value
       scratch.push_back(cp);
       continue;

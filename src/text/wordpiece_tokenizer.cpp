@@ -64,10 +64,9 @@ Result<WordPieceTokenizer> WordPieceTokenizer::create(std::vector<VocabEntry> en
     }
   }
   std::erase_if(model->added, [](const AddedToken& t) { return t.text.empty(); });
-  std::stable_sort(model->added.begin(), model->added.end(),
-                   [](const AddedToken& x, const AddedToken& y) {
-                     return x.text.size() > y.text.size();
-                   });
+  std::stable_sort(
+      model->added.begin(), model->added.end(),
+      [](const AddedToken& x, const AddedToken& y) { return x.text.size() > y.text.size(); });
   for (const AddedToken& t : model->added) {
     model->added_first_byte[static_cast<unsigned char>(t.text[0])] = true;
   }
@@ -76,8 +75,8 @@ Result<WordPieceTokenizer> WordPieceTokenizer::create(std::vector<VocabEntry> en
   tokenizer.model_ = std::move(model);
   for (std::string_view name : kRequiredTokens) {
     if (!tokenizer.token_to_id(name)) {
-      return InvalidArgument(std::string(source) + ": the vocabulary has no " +
-                             std::string(name) + " token");
+      return InvalidArgument(std::string(source) + ": the vocabulary has no " + std::string(name) +
+                             " token");
     }
   }
   tokenizer.ids_.cls = *tokenizer.token_to_id("[CLS]");

@@ -3,11 +3,13 @@
 // special tokens typed in the text are kept, then BertNormalizer,
 // BertPreTokenizer, WordPiece and the [CLS] A [SEP] B [SEP] template.
 //
-// Where transformers' slow Python BertTokenizer differs, the fast one is
-// followed: an empty second text gives [CLS] A [SEP] (slow adds a second
-// [SEP]); longest_first truncation as in encoding.h; and there is no NFC step
-// before splitting (slow composes first, which changes the result only for a
-// vocabulary that is not lowercased and input with decomposed accents).
+// Where transformers' slow Python BertTokenizer (4.x) differs, the fast one
+// is followed: an empty second text gives [CLS] A [SEP] (slow adds a second
+// [SEP]); on a longest_first tie the first segment keeps the smaller half
+// (slow cuts the second first); and there is no NFC step before splitting
+// (slow composes first, which matters only for a tokenizer that does not
+// strip accents, given decomposed input). Invalid UTF-8 reads as U+FFFD,
+// which clean_text drops.
 //
 // A tokenizer is immutable, cheap to copy and safe to share between threads.
 #pragma once
@@ -27,12 +29,12 @@
 
 namespace hitloop::text {
 
-// The settings of vocab.txt-based tokenizers (tokenizer_config.json), with
-// transformers' defaults.
+// How text is normalised and split, with the defaults of transformers'
+// BertTokenizer; load_dir fills them from the model's files.
 struct TokenizerOptions {
-  bool lowercase = true;               // do_lower_case
-  std::optional<bool> strip_accents;   // unset: strip exactly when lowercasing
-  bool handle_chinese_chars = true;    // tokenize_chinese_chars
+  bool lowercase = true;              // do_lower_case
+  std::optional<bool> strip_accents;  // unset: strip exactly when lowercasing
+  bool handle_chinese_chars = true;   // tokenize_chinese_chars
   bool clean_text = true;
   std::string unk_token = "[UNK]";
   std::string continuing_subword_prefix = "##";
@@ -54,7 +56,7 @@ class WordPieceTokenizer {
   static Result<WordPieceTokenizer> from_tokenizer_json(const std::string& path);
   // tokens[i] has id i. `source` names the vocabulary in error messages.
   static Result<WordPieceTokenizer> from_tokens(std::vector<std::string> tokens,
-                                                TokenizerOptions options,
+                                                TokenizerOptions options = {},
                                                 std::string_view source = "vocabulary");
 
   // Wordpieces without [CLS]/[SEP] (special tokens typed in the text stay),
@@ -64,7 +66,8 @@ class WordPieceTokenizer {
   void append_token_ids(std::string_view text, std::vector<int64_t>& out) const;
 
   // [CLS] a [SEP], or [CLS] a [SEP] b [SEP] when b is not empty, truncated
-  // `longest_first` to max_length (kNoTruncation: not at all).
+  // `longest_first` to max_length (kNoTruncation: not at all). A max_length
+  // below the 2 or 3 special tokens still yields them, with no wordpieces.
   Encoding encode(std::string_view a, std::string_view b = {},
                   size_t max_length = kNoTruncation) const;
   // Every row encoded as above, padded on the right to the longest row.

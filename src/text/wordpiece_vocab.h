@@ -4,14 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "text/basic_tokenizer.h"
+#include "text/token_table.h"
 
 namespace hitloop::text {
 
@@ -47,23 +46,9 @@ class WordPieceVocab {
   void append_ids(const Words& words, std::vector<int64_t>& out) const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
-  };
-  // Heterogeneous lookup: a piece is looked up as a string_view into the
-  // word, so matching allocates nothing.
-  using TokenMap = std::unordered_map<std::string, int32_t, StringHash, std::equal_to<>>;
-
   WordPieceOptions options_;
-  TokenMap word_start_;    // every token, for the first piece of a word
-  TokenMap continuation_;  // tokens with the prefix, keyed without it
-  // Longest key of each map in bytes: no longer candidate can match, which
-  // spares the lookups for the tail of a long word.
-  size_t max_start_bytes_ = 0;
-  size_t max_continuation_bytes_ = 0;
+  TokenTable word_start_;    // every token, for the first piece of a word
+  TokenTable continuation_;  // tokens with the prefix, keyed without it
   std::vector<std::string> id_to_token_;
   int32_t unk_id_ = -1;
 };

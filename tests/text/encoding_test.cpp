@@ -8,48 +8,44 @@ namespace {
 using Ids = std::vector<int64_t>;
 constexpr SpecialIds kIds{.cls = 101, .sep = 102, .pad = 0};
 
-SegmentLengths keep(size_t a, size_t b, size_t budget) {
-  return longest_first_keep({a, b}, budget);
+// The kept lengths as a pair, so that a failure prints both.
+using Kept = std::pair<size_t, size_t>;
+std::pair<size_t, size_t> keep(size_t a, size_t b, size_t budget) {
+  const SegmentLengths k = longest_first_keep({a, b}, budget);
+  return {k.a, k.b};
 }
 
-#define EXPECT_KEEPS(a, b, budget, want_a, want_b)  \
-  do {                                               \
-    const SegmentLengths k = keep(a, b, budget);     \
-    EXPECT_EQ(k.a, size_t{want_a}) << a << "," << b; \
-    EXPECT_EQ(k.b, size_t{want_b}) << a << "," << b; \
-  } while (0)
-
 TEST(LongestFirst, KeepsBothSegmentsWhenTheyFit) {
-  EXPECT_KEEPS(0, 0, 7, 0, 0);
-  EXPECT_KEEPS(2, 4, 7, 2, 4);
-  EXPECT_KEEPS(4, 2, 7, 4, 2);
-  EXPECT_KEEPS(3, 4, 7, 3, 4);
+  EXPECT_EQ(keep(0, 0, 7), Kept(0, 0));
+  EXPECT_EQ(keep(2, 4, 7), Kept(2, 4));
+  EXPECT_EQ(keep(4, 2, 7), Kept(4, 2));
+  EXPECT_EQ(keep(3, 4, 7), Kept(3, 4));
 }
 
 TEST(LongestFirst, CutsOnlyTheLongerWhileTheShorterIsAtMostHalfTheBudget) {
-  EXPECT_KEEPS(0, 8, 7, 0, 7);
-  EXPECT_KEEPS(2, 8, 7, 2, 5);
-  EXPECT_KEEPS(8, 2, 7, 5, 2);
-  EXPECT_KEEPS(8, 0, 7, 7, 0);
-  EXPECT_KEEPS(6, 100, 13, 6, 7);
+  EXPECT_EQ(keep(0, 8, 7), Kept(0, 7));
+  EXPECT_EQ(keep(2, 8, 7), Kept(2, 5));
+  EXPECT_EQ(keep(8, 2, 7), Kept(5, 2));
+  EXPECT_EQ(keep(8, 0, 7), Kept(7, 0));
+  EXPECT_EQ(keep(6, 100, 13), Kept(6, 7));
 }
 
 TEST(LongestFirst, SplitsTheBudgetWhenTheShorterIsOverHalfOfIt) {
   // The shorter keeps budget / 2 and the longer the rest, even where keeping
   // the shorter whole would have fitted: (4, 8) in 7 is (3, 4).
-  EXPECT_KEEPS(4, 8, 7, 3, 4);
-  EXPECT_KEEPS(8, 4, 7, 4, 3);
-  EXPECT_KEEPS(7, 20, 13, 6, 7);
-  EXPECT_KEEPS(20, 7, 13, 7, 6);
+  EXPECT_EQ(keep(4, 8, 7), Kept(3, 4));
+  EXPECT_EQ(keep(8, 4, 7), Kept(4, 3));
+  EXPECT_EQ(keep(7, 20, 13), Kept(6, 7));
+  EXPECT_EQ(keep(20, 7, 13), Kept(7, 6));
 }
 
 TEST(LongestFirst, GivesTheFirstSegmentTheSmallerHalfOnATie) {
-  EXPECT_KEEPS(4, 4, 7, 3, 4);
-  EXPECT_KEEPS(8, 8, 7, 3, 4);
-  EXPECT_KEEPS(8, 8, 6, 3, 3);
+  EXPECT_EQ(keep(4, 4, 7), Kept(3, 4));
+  EXPECT_EQ(keep(8, 8, 7), Kept(3, 4));
+  EXPECT_EQ(keep(8, 8, 6), Kept(3, 3));
 }
 
-TEST(LongestFirst, KeepsNothingWithANoBudget) { EXPECT_KEEPS(5, 9, 0, 0, 0); }
+TEST(LongestFirst, KeepsNothingWithANoBudget) { EXPECT_EQ(keep(5, 9, 0), Kept(0, 0)); }
 
 TEST(BuildEncoding, WrapsASingleSegmentInClsAndSep) {
   const Ids a{1, 2, 3};

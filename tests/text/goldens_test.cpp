@@ -104,7 +104,8 @@ TEST_P(GoldenCases, WordpieceTokensMatchTransformers) {
   for (const json& c : goldens().at("cases")) {
     SCOPED_TRACE(c.at("id").get<std::string>());
     for (const auto& [text, suffix] : texts_of(c)) {
-      EXPECT_EQ(tok().tokenize(text), c.at("wordpiece_tokens" + suffix).get<std::vector<std::string>>());
+      EXPECT_EQ(tok().tokenize(text),
+                c.at("wordpiece_tokens" + suffix).get<std::vector<std::string>>());
     }
   }
 }
@@ -193,15 +194,15 @@ TEST_P(GoldenCases, SpecialTokenIdsAndVocabSizeMatchTheGoldenTokenizer) {
   EXPECT_EQ(tok().sep_id(), 102);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    EveryLoader, GoldenCases,
-    testing::Values(LoaderCase{Loader::kDirWithTokenizerJson, "tiny-bert"},
-                    LoaderCase{Loader::kDirWithTokenizerJson, "tiny-distilbert"},
-                    LoaderCase{Loader::kTokenizerJson, "tiny-bert"},
-                    LoaderCase{Loader::kVocabTxt, "tiny-bert"},
-                    LoaderCase{Loader::kVocabTxt, "tiny-distilbert"},
-                    LoaderCase{Loader::kDirWithVocabTxt, "tiny-distilbert"}),
-    name_of);
+INSTANTIATE_TEST_SUITE_P(EveryLoader, GoldenCases,
+                         testing::Values(LoaderCase{Loader::kDirWithTokenizerJson, "tiny-bert"},
+                                         LoaderCase{Loader::kDirWithTokenizerJson,
+                                                    "tiny-distilbert"},
+                                         LoaderCase{Loader::kTokenizerJson, "tiny-bert"},
+                                         LoaderCase{Loader::kVocabTxt, "tiny-bert"},
+                                         LoaderCase{Loader::kVocabTxt, "tiny-distilbert"},
+                                         LoaderCase{Loader::kDirWithVocabTxt, "tiny-distilbert"}),
+                         name_of);
 
 }  // namespace
 }  // namespace hitloop::text

@@ -35,8 +35,8 @@ TEST(CharClasses, TreatAsciiSymbolsAsPunctuationButNotCurrencyOrEmoji) {
   for (char c : std::string_view("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")) {
     EXPECT_TRUE(is_punctuation(static_cast<unsigned char>(c))) << c;
   }
-  for (char32_t cp : {U'a', U'0', U' ', char32_t{0x20AC}, char32_t{0xA9}, char32_t{0x2122},
-                      char32_t{0x1F60D}}) {
+  for (char32_t cp :
+       {U'a', U'0', U' ', char32_t{0x20AC}, char32_t{0xA9}, char32_t{0x2122}, char32_t{0x1F60D}}) {
     EXPECT_FALSE(is_punctuation(cp)) << static_cast<uint32_t>(cp);
   }
   // Category P* outside ASCII: fullwidth comma, em dash, curly quote, ¿.
@@ -55,17 +55,16 @@ TEST(CharClasses, CountFormatUnassignedAndPrivateUseAsControlButNotTabsOrNewline
 }
 
 TEST(CharClasses, TreatSpaceSeparatorsAndLineSeparatorsAsWhitespace) {
-  for (char32_t cp : {U' ', U'\t', U'\n', U'\r', char32_t{0xA0}, char32_t{0x1680},
-                      char32_t{0x2007}, char32_t{0x2028}, char32_t{0x2029}, char32_t{0x202F},
-                      char32_t{0x3000}}) {
+  for (char32_t cp : {U' ', U'\t', U'\n', U'\r', char32_t{0xA0}, char32_t{0x1680}, char32_t{0x2007},
+                      char32_t{0x2028}, char32_t{0x2029}, char32_t{0x202F}, char32_t{0x3000}}) {
     EXPECT_TRUE(is_whitespace(cp)) << static_cast<uint32_t>(cp);
   }
   for (char32_t cp : {U'a', char32_t{0x200B}, char32_t{0xFEFF}}) EXPECT_FALSE(is_whitespace(cp));
 }
 
 TEST(CharClasses, RecogniseTheEightCjkIdeographBlocksOnly) {
-  for (char32_t cp : {0x4E00, 0x9FFF, 0x3400, 0x20000, 0x2A700, 0x2B740, 0x2B820, 0xF900,
-                      0x2F800}) {
+  for (char32_t cp :
+       {0x4E00, 0x9FFF, 0x3400, 0x20000, 0x2A700, 0x2B740, 0x2B820, 0xF900, 0x2F800}) {
     EXPECT_TRUE(is_cjk_ideograph(cp)) << static_cast<uint32_t>(cp);
   }
   // Hiragana, katakana, Hangul, fullwidth punctuation.

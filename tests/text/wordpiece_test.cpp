@@ -88,7 +88,9 @@ TEST(WordPiece, DropsControlCharactersAndJoinsTheTextAroundThem) {
   const auto t = make({"a", "##b", "##c", "b"});
   EXPECT_EQ(t.tokenize("a\u200bb\ufeffc"), (Tokens{"a", "##b", "##c"}));
   EXPECT_EQ(t.tokenize(std::string("a\0b", 3)), (Tokens{"a", "##b"}));
-  EXPECT_EQ(t.tokenize("a\xFF" "b"), (Tokens{"a", "##b"}));  // invalid UTF-8 reads as U+FFFD
+  EXPECT_EQ(t.tokenize("a\xFF"
+                       "b"),
+            (Tokens{"a", "##b"}));  // invalid UTF-8 reads as U+FFFD
   EXPECT_EQ(t.tokenize("a\tb\u00a0a\u3000b\u2028a"), (Tokens{"a", "b", "a", "b", "a"}));
 }
 

@@ -213,18 +213,14 @@ void extract(std::string_view input, std::string_view output, size_t max_bytes, 
   d[15] = std::log1p(static_cast<float>(sentences));
 }
 
-// Collects hashed indices. Until the namespace sizes are known, `value`
-// holds the namespace; featurize() then replaces it with the scale.
 struct IndexSink {
   Features& f;
   int bits;
-  std::array<uint32_t, kNamespaces> count{};
   template <typename Name>
   void add(uint64_t ns, uint64_t h, const Name&) {
     f.sparse.push_back(
-        {static_cast<uint32_t>(mix64(h ^ (ns * 0xD6E8FEB86659FD93ULL)) >> (64 - bits)),
-         static_cast<float>(ns)});
-    count[ns]++;
+        {static_cast<uint32_t>(mix64(h ^ (ns * 0xD6E8FEB86659FD93ULL)) >> (64 - bits)), 1.f});
+    f.ns.push_back(static_cast<uint8_t>(ns));
   }
 };
 
@@ -240,16 +236,26 @@ struct NameSink {
 
 }  // namespace
 
-void Featurizer::featurize(std::string_view input, std::string_view output, Features& out) const {
+void weight_features(std::vector<SparseFeature>& sparse, const std::vector<uint8_t>& ns,
+                     const float* idf) {
+  std::array<float, kNamespaces> sq{};
+  for (size_t i = 0; i < sparse.size(); ++i) {
+    float v = idf ? idf[sparse[i].index] : 1.f;
+    sparse[i].value = v;
+    sq[ns[i]] += v * v;
+  }
+  std::array<float, kNamespaces> scale{};
+  for (int k = 0; k < kNamespaces; ++k) scale[k] = sq[k] > 0 ? 1.f / std::sqrt(sq[k]) : 0.f;
+  for (size_t i = 0; i < sparse.size(); ++i) sparse[i].value *= scale[ns[i]];
+}
+
+void Featurizer::featurize(std::string_view input, std::string_view output, Features& out,
+                           const float* idf) const {
   out.sparse.clear();
+  out.ns.clear();
   IndexSink sink{out, config_.hash_bits};
   extract(input, output, config_.max_text_bytes, out, sink);
-  // Each namespace scaled to unit L2 norm (as if no two features collided).
-  std::array<float, kNamespaces> scale{};
-  for (int ns = 0; ns < kNamespaces; ++ns) {
-    scale[ns] = sink.count[ns] ? 1.0f / std::sqrt(static_cast<float>(sink.count[ns])) : 0.f;
-  }
-  for (SparseFeature& s : out.sparse) s.value = scale[static_cast<int>(s.value)];
+  weight_features(out.sparse, out.ns, idf);
 }
 
 std::vector<std::pair<uint32_t, std::string>> Featurizer::describe(std::string_view input,

@@ -31,6 +31,7 @@ struct FeaturizerConfig {
 // Reusable buffers: featurizing into the same Features avoids allocation.
 struct Features {
   std::vector<SparseFeature> sparse;
+  std::vector<uint8_t> ns;  // namespace of each sparse feature
   std::array<float, kDenseCount> dense{};
   // scratch
   std::string lower_in, lower_out;
@@ -38,13 +39,21 @@ struct Features {
   std::vector<std::pair<uint32_t, uint32_t>> in_spans, out_spans;
 };
 
+// Sets each feature's value to idf[index] (1 when idf is null), then scales
+// each namespace to unit L2 norm.
+void weight_features(std::vector<SparseFeature>& sparse, const std::vector<uint8_t>& ns,
+                     const float* idf);
+
 class Featurizer {
  public:
   explicit Featurizer(FeaturizerConfig config = {}) : config_(config) {}
   const FeaturizerConfig& config() const { return config_; }
   uint32_t hash_size() const { return 1u << config_.hash_bits; }
 
-  void featurize(std::string_view input, std::string_view output, Features& out) const;
+  // With `idf` (hash_size() weights) each feature is weighted by it before
+  // the per-namespace normalisation; without, all weigh 1.
+  void featurize(std::string_view input, std::string_view output, Features& out,
+                 const float* idf = nullptr) const;
 
   // Human-readable names of the sparse features of a pair, by index (the
   // slow path behind --explain).

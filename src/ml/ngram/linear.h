@@ -20,7 +20,9 @@ struct Row {
 struct SgdOptions {
   double l2 = 1e-5;
   int epochs = 8;
-  double learning_rate = 0.2;
+  // Small steps act as regularisation: on the reference data sets 0.01 beat
+  // larger rates at every L2 strength tried (documented in docs/ngram.md).
+  double learning_rate = 0.01;
   uint64_t seed = 1;
 };
 

@@ -15,6 +15,7 @@ namespace {
 
 struct Featurized {
   std::vector<SparseFeature> sparse;
+  std::vector<uint8_t> ns;
   std::array<float, kDenseCount> dense;
 };
 
@@ -26,6 +27,7 @@ std::vector<Featurized> featurize_all(const Featurizer& fz, const std::vector<Ex
     for (size_t i = begin; i < end; ++i) {
       fz.featurize(examples[i].input, examples[i].output, scratch);
       out[i].sparse = scratch.sparse;
+      out[i].ns = scratch.ns;
       out[i].dense = scratch.dense;
     }
   };
@@ -40,6 +42,24 @@ std::vector<Featurized> featurize_all(const Featurizer& fz, const std::vector<Ex
   work(0, std::min(examples.size(), chunk));
   for (auto& th : pool) th.join();
   return out;
+}
+
+// Smooth inverse document frequency, as in TF-IDF: ln((1 + N) / (1 + df)) + 1.
+std::vector<float> fit_idf(const Featurizer& fz, const std::vector<Featurized>& feats) {
+  std::vector<uint32_t> df(fz.hash_size(), 0);
+  std::vector<uint32_t> seen;
+  for (const Featurized& f : feats) {
+    seen.clear();
+    for (const SparseFeature& s : f.sparse) seen.push_back(s.index);
+    std::sort(seen.begin(), seen.end());
+    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    for (uint32_t i : seen) df[i]++;
+  }
+  std::vector<float> idf(df.size());
+  double n = static_cast<double>(feats.size());
+  for (size_t i = 0; i < df.size(); ++i)
+    idf[i] = static_cast<float>(std::log((1 + n) / (1 + df[i])) + 1);
+  return idf;
 }
 
 // Balanced class weights (n / (2 n_class)) times each example's own weight.
@@ -61,6 +81,8 @@ std::vector<Row> make_rows(const Featurizer& fz, const DenseEncoder& dense,
   return rows;
 }
 
+constexpr int kMaxEpochs = 20;
+
 struct Choice {
   double l2;
   int epochs;
@@ -78,11 +100,11 @@ Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t
   std::vector<int> val_labels;
   for (size_t i : split.test) val_labels.push_back(rows[i].label);
 
-  Choice best{1e-5, 6, -1};
-  for (double l2 : {1e-6, 1e-5, 1e-4}) {
+  Choice best{1e-5, 10, -1};
+  for (double l2 : {1e-5, 1e-4}) {
     SgdOptions opt;
     opt.l2 = l2;
-    opt.epochs = 10;
+    opt.epochs = kMaxEpochs;
     opt.seed = seed;
     train_logistic(train, dim, opt, [&](int epoch, const std::vector<float>& w) {
       std::vector<double> scores;
@@ -103,6 +125,8 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
                     ? options.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<Featurized> feats = featurize_all(fz, examples, threads);
+  std::vector<float> idf = fit_idf(fz, feats);
+  for (Featurized& f : feats) weight_features(f.sparse, f.ns, idf.data());
   DenseEncoder dense;
   std::vector<std::array<float, kDenseCount>> dense_rows;
   for (const Featurized& f : feats) dense_rows.push_back(f.dense);
@@ -123,7 +147,8 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
   opt.epochs = choice.epochs;
   opt.seed = options.seed;
   std::vector<float> weights = train_logistic(all, dim, opt);
-  return std::unique_ptr<Model>(std::make_unique<NgramModel>(fz, dense, std::move(weights)));
+  return std::unique_ptr<Model>(
+      std::make_unique<NgramModel>(fz, std::move(idf), dense, std::move(weights)));
 }
 
 Result<std::unique_ptr<Model>> NgramEvaluator::load(const std::string& dir) const {

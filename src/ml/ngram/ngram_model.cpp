@@ -11,7 +11,7 @@
 namespace hitloop::ml::ngram {
 namespace {
 
-constexpr char kMagic[8] = {'H', 'L', 'N', 'G', 'R', 'A', 'M', '1'};
+constexpr char kMagic[8] = {'H', 'L', 'N', 'G', 'R', 'A', 'M', '2'};
 constexpr char kWeightsFile[] = "ngram.bin";
 
 }  // namespace
@@ -55,18 +55,19 @@ void encode_row(const Featurizer& featurizer, const DenseEncoder& dense, const F
   out.push_back({featurizer.hash_size() + DenseEncoder::kWidth, 1.0f});  // bias
 }
 
-NgramModel::NgramModel(Featurizer featurizer, DenseEncoder dense, std::vector<float> weights)
-    : featurizer_(featurizer), dense_(dense), weights_(std::move(weights)) {}
+NgramModel::NgramModel(Featurizer featurizer, std::vector<float> idf, DenseEncoder dense,
+                       std::vector<float> weights)
+    : featurizer_(featurizer), idf_(std::move(idf)), dense_(dense), weights_(std::move(weights)) {}
 
 void NgramModel::encode(std::string_view input, std::string_view output, Features& scratch,
                         std::vector<SparseFeature>& out) const {
-  featurizer_.featurize(input, output, scratch);
+  featurizer_.featurize(input, output, scratch, idf_.data());
   encode_row(featurizer_, dense_, scratch, out);
 }
 
 double NgramModel::margin(std::string_view input, std::string_view output,
                           Features& scratch) const {
-  featurizer_.featurize(input, output, scratch);
+  featurizer_.featurize(input, output, scratch, idf_.data());
   double m = dot(weights_, scratch.sparse);
   // Dense part and bias without materialising the row.
   const uint32_t base = featurizer_.hash_size();
@@ -88,7 +89,7 @@ void NgramModel::margins(std::span<const TextPair> pairs, std::span<double> out)
 
 std::vector<Contribution> NgramModel::explain(const TextPair& pair, size_t top_k) const {
   Features f;
-  featurizer_.featurize(pair.input, pair.output, f);
+  featurizer_.featurize(pair.input, pair.output, f, idf_.data());
   auto names = featurizer_.describe(pair.input, pair.output);  // same order as f.sparse
   std::map<std::string, double> by_name;
   for (size_t i = 0; i < f.sparse.size() && i < names.size(); ++i) {
@@ -124,6 +125,7 @@ Status NgramModel::save(const std::string& dir) const {
   bool ok = std::fwrite(kMagic, 1, sizeof kMagic, f) == sizeof kMagic &&
             std::fwrite(header, sizeof header, 1, f) == 1 &&
             std::fwrite(&dense_, sizeof dense_, 1, f) == 1 &&
+            std::fwrite(idf_.data(), sizeof(float), idf_.size(), f) == idf_.size() &&
             std::fwrite(weights_.data(), sizeof(float), weights_.size(), f) == weights_.size();
   ok = std::fclose(f) == 0 && ok;
   return ok ? Status::Ok() : IoError(path + ": write failed");
@@ -141,11 +143,15 @@ Result<std::unique_ptr<NgramModel>> NgramModel::load(const std::string& dir) {
             std::fread(header, sizeof header, 1, f) == 1 && header[0] >= 10 && header[0] <= 26 &&
             std::fread(&dense, sizeof dense, 1, f) == 1;
   FeaturizerConfig config;
-  std::vector<float> weights;
+  std::vector<float> weights, idf;
   if (ok) {
     config.hash_bits = static_cast<int>(header[0]);
     config.max_text_bytes = header[1];
     ok = header[2] == NgramModel::dim_for(Featurizer(config));
+  }
+  if (ok) {
+    idf.resize(Featurizer(config).hash_size());
+    ok = std::fread(idf.data(), sizeof(float), idf.size(), f) == idf.size();
   }
   if (ok) {
     weights.resize(header[2]);
@@ -155,7 +161,8 @@ Result<std::unique_ptr<NgramModel>> NgramModel::load(const std::string& dir) {
   std::fclose(f);
   if (!ok)
     return InvalidArgument(path + ": not a valid n-gram weights file (truncated or corrupt)");
-  return std::make_unique<NgramModel>(Featurizer(config), dense, std::move(weights));
+  return std::make_unique<NgramModel>(Featurizer(config), std::move(idf), dense,
+                                      std::move(weights));
 }
 
 }  // namespace hitloop::ml::ngram

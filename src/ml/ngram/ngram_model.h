@@ -28,7 +28,9 @@ struct DenseEncoder {
 
 class NgramModel final : public Model {
  public:
-  NgramModel(Featurizer featurizer, DenseEncoder dense, std::vector<float> weights);
+  // `idf`: one inverse document frequency per hashed feature, from training.
+  NgramModel(Featurizer featurizer, std::vector<float> idf, DenseEncoder dense,
+             std::vector<float> weights);
 
   static uint32_t dim_for(const Featurizer& f) { return f.hash_size() + DenseEncoder::kWidth + 1; }
 
@@ -46,6 +48,7 @@ class NgramModel final : public Model {
 
  private:
   Featurizer featurizer_;
+  std::vector<float> idf_;
   DenseEncoder dense_;
   std::vector<float> weights_;
 };
