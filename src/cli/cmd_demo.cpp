@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/ml_common.h"
 #include "demo/ecommerce_data.h"
 #include "store/dataset_queries.h"
 
@@ -28,7 +29,43 @@ int run_demo(Context& ctx, const Args& args) {
   Result<DatasetStats> stats = collect_stats(**store);
   if (!stats.ok()) return fail(ctx, stats.status());
   ctx.out << "\n";
-  print_stats(ctx, *stats, args.has("--json"));
+  print_stats(ctx, *stats, false);
+
+  ctx.out << "\ntraining the n-gram evaluator on the human labels...\n";
+  Result<std::vector<ml::Example>> examples = examples_from_store(**store);
+  if (!examples.ok()) return fail(ctx, examples.status());
+  Result<const ml::Evaluator*> evaluator = ml::find_evaluator("ngram");
+  if (!evaluator.ok()) return fail(ctx, evaluator.status());
+  TrainRequest request;
+  request.models_dir = models_dir(ctx, args);
+  request.activate = true;
+  Result<int> version = train_and_register(ctx, **store, **evaluator, *examples, request);
+  if (!version.ok()) return fail(ctx, version.status());
+
+  ml::Registry registry(**store, request.models_dir);
+  Result<ml::LoadedModel> model = registry.load(*version);
+  if (!model.ok()) return fail(ctx, model.status());
+  // Two fresh sessions the model has never seen: a grounded answer and a
+  // made-up policy.
+  const ml::TextPair samples[] = {
+      {"Hi, can I still return the trail shoes I bought 10 days ago?",
+       "Yes! You're within our 30-day return window. Start the return from your order page and "
+       "we'll email a prepaid label."},
+      {"Hi, can I still return the trail shoes I bought 10 days ago?",
+       "Returns are only possible within 48 hours of delivery, and a 25% restocking fee applies."},
+  };
+  for (const ml::TextPair& pair : samples) {
+    double score = model->score(pair);
+    char line[96];
+    std::snprintf(line, sizeof line, "%s  P(good)=%.3f  (model %s)\n",
+                  model->is_good(score) ? "GOOD" : "BAD", score, model->name.c_str());
+    ctx.out << "\ninput:  " << pair.input << "\noutput: " << pair.output << "\nverdict: " << line
+            << "why:\n";
+    for (const ml::Contribution& c : model->model->explain(pair, 6)) {
+      std::snprintf(line, sizeof line, "  %+7.3f  ", c.value);
+      ctx.out << line << c.feature << "\n";
+    }
+  }
   return 0;
 }
 
@@ -49,8 +86,9 @@ int run_example_data(Context& ctx, const Args& args) {
 Command demo_command() {
   return {{"demo",
            "",
-           "Run the demo: import the bundled e-commerce support sessions and show stats.",
-           {{"--json", "", "print the stats as one JSON object"}},
+           "Run the demo: import the bundled e-commerce support sessions, show stats, train\n"
+           "the n-gram evaluator on the human labels and judge two new sessions.",
+           {{"--models-dir", "DIR", "where artifacts go (default: beside the database)"}},
            0,
            0},
           run_demo};

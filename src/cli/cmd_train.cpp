@@ -6,6 +6,54 @@
 #include "ml/pipeline.h"
 
 namespace hitloop::cli {
+
+Result<int> train_and_register(Context& ctx, Store& store, const ml::Evaluator& evaluator,
+                               const std::vector<ml::Example>& examples,
+                               const TrainRequest& request) {
+  ml::TrainOptions options;
+  options.seed = request.seed;
+  options.threads = request.threads;
+  options.progress = [&](const std::string& line) { ctx.err << "train: " << line << "\n"; };
+  HITLOOP_ASSIGN_OR_RETURN(ml::TrainReport report,
+                           ml::train_with_validation(evaluator, examples, options));
+
+  ml::Registry registry(store, request.models_dir);
+  Result<ModelRecord> active = store.active_model();
+  ml::Manifest manifest;
+  manifest.parent_version = active.ok() ? active->version : 0;
+  manifest.dataset_hash = ml::dataset_hash(examples);
+  manifest.n_train = report.n_examples;
+  manifest.validation = report.validation;
+  manifest.metrics = report.metrics;
+  manifest.metrics_by_category = report.by_category;
+  manifest.calibration = report.calibration;
+  manifest.threshold = report.threshold;
+  bool activate = request.activate || !active.ok();
+  HITLOOP_ASSIGN_OR_RETURN(int version, registry.add(*report.model, manifest, activate));
+
+  if (request.json) {
+    nlohmann::ordered_json j;
+    j["model"] = "v" + std::to_string(version);
+    j["kind"] = std::string(evaluator.kind());
+    j["active"] = activate;
+    j["n"] = report.n_examples;
+    j["validation"] = report.validation;
+    j["threshold"] = report.threshold;
+    j["metrics"] = nlohmann::ordered_json::parse(metrics_json(report.metrics, report.by_category));
+    j["train_seconds"] = report.train_seconds;
+    ctx.out << j.dump() << "\n";
+    return version;
+  }
+  ctx.out << "held-out metrics (" << report.validation << ", " << report.n_examples
+          << " examples, threshold " << report.threshold << "):\n";
+  print_metrics(ctx.out, report.metrics, report.by_category);
+  char secs[32];
+  std::snprintf(secs, sizeof secs, "%.2f s", report.train_seconds);
+  ctx.out << "saved model v" << version << (activate ? " (active)" : " (candidate)") << " in "
+          << secs << "\n";
+  return version;
+}
+
 namespace {
 
 int run(Context& ctx, const Args& args) {
@@ -23,51 +71,16 @@ int run(Context& ctx, const Args& args) {
       args.has("--data") ? examples_from_file(args.get("--data")) : examples_from_store(**store);
   if (!examples.ok()) return fail(ctx, examples.status());
 
-  ml::TrainOptions options;
-  options.seed = static_cast<uint64_t>(*seed);
-  options.threads = static_cast<int>(*threads);
-  options.progress = [&](const std::string& line) { ctx.err << "train: " << line << "\n"; };
   ctx.err << "train: " << (*evaluator)->kind() << " on " << examples->size() << " examples from "
           << source << "\n";
-  Result<ml::TrainReport> report = ml::train_with_validation(**evaluator, *examples, options);
-  if (!report.ok()) return fail(ctx, report.status());
-
-  ml::Registry registry(**store, models_dir(ctx, args));
-  Result<ModelRecord> active = (*store)->active_model();
-  ml::Manifest manifest;
-  manifest.parent_version = active.ok() ? active->version : 0;
-  manifest.dataset_hash = ml::dataset_hash(*examples);
-  manifest.n_train = report->n_examples;
-  manifest.validation = report->validation;
-  manifest.metrics = report->metrics;
-  manifest.metrics_by_category = report->by_category;
-  manifest.calibration = report->calibration;
-  manifest.threshold = report->threshold;
-  bool activate = args.has("--activate") || !active.ok();
-  Result<int> version = registry.add(*report->model, manifest, activate);
-  if (!version.ok()) return fail(ctx, version.status());
-
-  if (args.has("--json")) {
-    nlohmann::ordered_json j;
-    j["model"] = "v" + std::to_string(*version);
-    j["kind"] = std::string((*evaluator)->kind());
-    j["active"] = activate;
-    j["n"] = report->n_examples;
-    j["validation"] = report->validation;
-    j["metrics"] =
-        nlohmann::ordered_json::parse(metrics_json(report->metrics, report->by_category));
-    j["train_seconds"] = report->train_seconds;
-    ctx.out << j.dump() << "\n";
-    return 0;
-  }
-  ctx.out << "held-out metrics (" << report->validation << ", " << report->n_examples
-          << " examples):\n";
-  print_metrics(ctx.out, report->metrics, report->by_category);
-  char secs[32];
-  std::snprintf(secs, sizeof secs, "%.2f s", report->train_seconds);
-  ctx.out << "saved model v" << *version << (activate ? " (active)" : " (candidate)") << " in "
-          << secs << "\n";
-  return 0;
+  TrainRequest request;
+  request.seed = static_cast<uint64_t>(*seed);
+  request.threads = static_cast<int>(*threads);
+  request.models_dir = models_dir(ctx, args);
+  request.activate = args.has("--activate");
+  request.json = args.has("--json");
+  Result<int> version = train_and_register(ctx, **store, **evaluator, *examples, request);
+  return version.ok() ? 0 : fail(ctx, version.status());
 }
 
 }  // namespace

@@ -30,6 +30,20 @@ void print_metrics(std::ostream& out, const ml::Metrics& m,
 std::string metrics_json(const ml::Metrics& m,
                          const std::map<std::string, ml::Metrics>& by_category);
 
+struct TrainRequest {
+  uint64_t seed = 1;
+  int threads = 0;
+  std::string models_dir;
+  bool activate = false;  // the first model is activated regardless
+  bool json = false;
+};
+
+// Trains with held-out validation, registers the model as the next version
+// and prints the metrics. Shared by `train` and `demo`.
+Result<int> train_and_register(Context& ctx, Store& store, const ml::Evaluator& evaluator,
+                               const std::vector<ml::Example>& examples,
+                               const TrainRequest& request);
+
 // Warns once on stderr when a text is longer than the model reads.
 void warn_if_truncated(Context& ctx, const ml::LoadedModel& model, std::string_view what,
                        size_t bytes);

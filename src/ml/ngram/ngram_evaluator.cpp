@@ -91,7 +91,8 @@ struct Choice {
 
 // Inner validation: each L2 strength on a stratified 80/20 split of the
 // training data, every epoch scored; the best (l2, epochs) by AUROC wins.
-Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t seed) {
+Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t seed,
+                              int threads) {
   std::vector<int> labels;
   for (const Row& r : rows) labels.push_back(r.label);
   Fold split = stratified_split(labels, 0.2, seed ^ 0x5EEDULL);
@@ -100,18 +101,33 @@ Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t
   std::vector<int> val_labels;
   for (size_t i : split.test) val_labels.push_back(rows[i].label);
 
-  Choice best{1e-5, 10, -1};
-  for (double l2 : {1e-5, 1e-4}) {
+  // One run per L2 strength, in parallel when there are threads to spare;
+  // each keeps its best epoch, then the best run wins (ties: the first).
+  const std::vector<double> grid = {1e-5, 1e-4};
+  std::vector<Choice> results(grid.size(), Choice{0, 0, -1});
+  auto run = [&](size_t g) {
     SgdOptions opt;
-    opt.l2 = l2;
+    opt.l2 = grid[g];
     opt.epochs = kMaxEpochs;
     opt.seed = seed;
     train_logistic(train, dim, opt, [&](int epoch, const std::vector<float>& w) {
       std::vector<double> scores;
       for (size_t i : split.test) scores.push_back(dot(w, rows[i].features));
       double a = auroc(val_labels, scores).value_or(0.5);
-      if (a > best.auroc + 1e-9) best = {l2, epoch, a};
+      if (a > results[g].auroc + 1e-9) results[g] = {grid[g], epoch, a};
     });
+  };
+  if (threads > 1) {
+    std::vector<std::thread> pool;
+    for (size_t g = 1; g < grid.size(); ++g) pool.emplace_back(run, g);
+    run(0);
+    for (auto& t : pool) t.join();
+  } else {
+    for (size_t g = 0; g < grid.size(); ++g) run(g);
+  }
+  Choice best = results[0];
+  for (const Choice& c : results) {
+    if (c.auroc > best.auroc + 1e-9) best = c;
   }
   return best;
 }
@@ -134,7 +150,7 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
   std::vector<Row> rows = make_rows(fz, dense, feats, examples);
   const size_t dim = NgramModel::dim_for(fz);
 
-  Choice choice = select_hyperparameters(rows, dim, options.seed);
+  Choice choice = select_hyperparameters(rows, dim, options.seed, threads);
   char line[128];
   std::snprintf(line, sizeof line, "ngram: chose l2=%g epochs=%d (inner validation AUROC %.3f)",
                 choice.l2, choice.epochs, choice.auroc);
