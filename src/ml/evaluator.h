@@ -68,7 +68,11 @@ class Evaluator {
   virtual Result<std::unique_ptr<Model>> load(const std::string& dir) const = 0;
 };
 
-// The evaluator for a kind name ("ngram"), or NotFound naming the known kinds.
+// The evaluator for a kind name ("ngram"), or InvalidArgument naming the
+// known kinds.
 Result<const Evaluator*> find_evaluator(std::string_view kind);
+
+// Adds a kind (the pointer must outlive every use; evaluators are static).
+void register_evaluator(const Evaluator* evaluator);
 
 }  // namespace hitloop::ml
