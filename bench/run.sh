@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints its figures. Usage: bench/run.sh BUILD_DIR
+# (`make bench`). Set QUALITY=0 to skip the slow quality table.
 set -euo pipefail
 build=${1:-build}
+here=$(dirname "$0")
+
 echo "== import =="
 "$build/bench/import_bench" 100000 5
 csv=$(dirname "$(mktemp -u)")/hitloop_import_bench/rows.csv
@@ -16,3 +19,15 @@ if command -v sqlite3 >/dev/null && [ -f "$csv" ]; then
   rm -f "$db"
   awk -v r="$rows" -v s="$start" -v e="$end" 'BEGIN { printf "  reference: sqlite3 .import   %10.0f rows/s\n", r / (e - s) }'
 fi
+
+echo "== n-gram evaluator speed =="
+"$build/bench/ngram_speed_bench" 10000
+
+if [ "${QUALITY:-1}" != 0 ]; then
+  echo "== n-gram evaluator quality vs anchors (same folds) =="
+  "$here/quality.sh" "$build"
+fi
+for extra in "$here"/encoder.sh; do
+  [ -x "$extra" ] && "$extra" "$build"
+done
+exit 0
