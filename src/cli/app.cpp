@@ -16,7 +16,8 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
       import_command(), export_command(),      stats_command(), train_command(),
       eval_command(),   predict_command(),     score_command(), models_command(),
-      demo_command(),   example_data_command()};
+      serve_command(),  users_command(),  keys_command(),  demo_command(),
+      example_data_command()};
   return commands;
 }
 

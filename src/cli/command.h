@@ -50,6 +50,9 @@ Command eval_command();
 Command predict_command();
 Command score_command();
 Command models_command();
+Command serve_command();
+Command users_command();
+Command keys_command();
 
 }  // namespace hitloop::cli
 
@@ -70,5 +73,15 @@ namespace hitloop::cli {
 
 // Prints dataset statistics as a table, or as one JSON object.
 void print_stats(Context& ctx, const DatasetStats& stats, bool json);
+
+}  // namespace hitloop::cli
+
+namespace hitloop::cli {
+
+// Serves `store` with the serve flags in `args` (shared by serve and demo);
+// creates the first admin when there are no users.
+int serve_store(Context& ctx, const Args& args, std::unique_ptr<Store> store,
+                const std::string& banner);
+const std::vector<Flag>& serve_flags();
 
 }  // namespace hitloop::cli

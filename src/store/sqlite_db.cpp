@@ -42,6 +42,10 @@ Stmt& Stmt::bind(int i, int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
 }
+Stmt& Stmt::bind_real(int i, double v) {
+  sqlite3_bind_double(stmt_, i, v);
+  return *this;
+}
 Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
   sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
   return *this;

@@ -24,6 +24,7 @@ class Stmt {
   bool valid() const { return stmt_ != nullptr; }
   Stmt& bind(int i, std::string_view text);
   Stmt& bind(int i, int64_t v);
+  Stmt& bind_real(int i, double v);
   Stmt& bind_blob(int i, std::string_view bytes);
   Stmt& bind_null(int i);
   // Text, or NULL when empty: how optional strings are stored.
@@ -35,6 +36,7 @@ class Stmt {
   void reset();
 
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
   std::string text(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 

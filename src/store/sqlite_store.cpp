@@ -137,6 +137,8 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
 
   summary.rows++;
   exists ? summary.duplicates++ : summary.added++;
+  summary.session_ids.push_back(session_id);
+  summary.created.push_back(!exists);
   if (!row.label) return Status::Ok();
   std::string_view label = label_name(*row.label);
   if (exists) {
@@ -153,6 +155,14 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
   HITLOOP_RETURN_IF_ERROR(insert_review_.run());
   summary.labeled++;
   return Status::Ok();
+}
+
+Status SqliteStore::transaction(const std::function<Status()>& body) {
+  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
+  Status st = body();
+  if (st.ok()) st = sqlite::exec(db_, "COMMIT");
+  if (!st.ok()) (void)sqlite::exec(db_, "ROLLBACK");
+  return st;
 }
 
 Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& rows,

@@ -3,6 +3,7 @@
 // sqlite_models.cpp). Private to src/store/.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "store/sqlite_db.h"
@@ -29,8 +30,29 @@ class SqliteStore final : public Store {
   Result<ModelRecord> active_model() override;
   Status activate_model(int version) override;
 
+  Result<SessionPage> list_sessions(const SessionFilter& filter) override;
+  Result<SessionDetail> get_session(int64_t id) override;
+  Result<Review> add_review(const Review& review) override;
+  Status delete_review(int64_t review_id, const std::string& reviewer) override;
+  Result<QueueItem> next_for_review(const std::string& reviewer,
+                                    const std::vector<int64_t>& skip) override;
+  Status add_verdicts(const std::vector<VerdictRecord>& verdicts) override;
+
+  Status add_user(const User& user) override;
+  Result<User> find_user(const std::string& name) override;
+  Result<std::vector<User>> list_users() override;
+  Status add_api_key(const std::string& name, const std::string& key_hash, int64_t now_ms) override;
+  Result<std::string> find_api_key(const std::string& key_hash) override;
+  Status add_login(const std::string& token_hash, int64_t user_id, int64_t expires_at_ms) override;
+  Result<User> find_login(const std::string& token_hash, int64_t now_ms) override;
+  Status delete_login(const std::string& token_hash) override;
+  Result<std::optional<std::string>> get_setting(const std::string& key) override;
+  Status set_setting(const std::string& key, const std::string& value) override;
+
  private:
   Status migrate();
+  // Runs `body` in BEGIN IMMEDIATE ... COMMIT, rolling back on error.
+  Status transaction(const std::function<Status()>& body);
   Status import_one(const ImportRow& row, const ImportOptions& options, ImportSummary& summary);
 
   sqlite3* db_;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct ImportOptions {
 };
 
 struct ImportSummary {
+  std::vector<int64_t> session_ids;  // per row, in order
+  std::vector<bool> created;         // per row: a new session?
   int64_t rows = 0;
   int64_t added = 0;       // new sessions
   int64_t duplicates = 0;  // rows matching a session already stored
@@ -44,6 +47,58 @@ struct ModelRecord {
   std::string status = "candidate";  // candidate | active | retired
   std::string note;
   std::string path;  // artifact directory
+};
+
+struct VerdictRecord {
+  int64_t id = 0;
+  int64_t session_id = 0;
+  int model_version = 0;
+  double score = 0;  // P(good)
+  bool good = false;
+  std::string decision;
+  int64_t latency_us = 0;
+  int64_t created_at_ms = 0;
+};
+
+struct SessionFilter {
+  std::optional<bool> labeled;
+  std::string category;                // "" = any
+  std::optional<Label> label;          // majority human label
+  std::optional<Label> verdict;        // latest model verdict
+  std::string text;                    // substring of input or output
+  int64_t since_ms = 0, until_ms = 0;  // 0 = unbounded
+  int limit = 50, offset = 0;
+};
+
+struct SessionSummary {
+  Session session;
+  std::optional<Label> label;
+  int64_t reviews = 0;
+  std::optional<VerdictRecord> verdict;  // the latest
+};
+
+struct SessionPage {
+  int64_t total = 0;
+  std::vector<SessionSummary> sessions;  // newest first
+};
+
+struct SessionDetail {
+  SessionSummary summary;
+  std::vector<Review> reviews;
+  std::vector<VerdictRecord> verdicts;
+};
+
+struct QueueItem {
+  std::optional<SessionSummary> next;
+  int64_t remaining = 0;       // sessions this reviewer has not reviewed
+  int64_t reviewed_by_me = 0;  // sessions this reviewer has reviewed
+};
+
+struct User {
+  int64_t id = 0;
+  std::string name;
+  std::string role;  // admin | reviewer
+  std::string password_hash;
 };
 
 using SessionVisitor = std::function<Status(const Session&, const std::vector<Review>&)>;
@@ -73,6 +128,30 @@ class Store {
   virtual Result<ModelRecord> active_model() = 0;          // NotFound when none
   // The previous active model becomes "retired".
   virtual Status activate_model(int version) = 0;
+
+  // Browsing and reviewing.
+  virtual Result<SessionPage> list_sessions(const SessionFilter& filter) = 0;
+  virtual Result<SessionDetail> get_session(int64_t id) = 0;    // NotFound when absent
+  virtual Result<Review> add_review(const Review& review) = 0;  // fills id
+  // Removes a review; with a non-empty `reviewer`, only if it is theirs.
+  virtual Status delete_review(int64_t review_id, const std::string& reviewer) = 0;
+  virtual Result<QueueItem> next_for_review(const std::string& reviewer,
+                                            const std::vector<int64_t>& skip) = 0;
+  virtual Status add_verdicts(const std::vector<VerdictRecord>& verdicts) = 0;
+
+  // Users, API keys, login sessions, settings. Secrets arrive hashed.
+  virtual Status add_user(const User& user) = 0;                // AlreadyExists on a taken name
+  virtual Result<User> find_user(const std::string& name) = 0;  // NotFound
+  virtual Result<std::vector<User>> list_users() = 0;
+  virtual Status add_api_key(const std::string& name, const std::string& key_hash,
+                             int64_t now_ms) = 0;
+  virtual Result<std::string> find_api_key(const std::string& key_hash) = 0;  // its name
+  virtual Status add_login(const std::string& token_hash, int64_t user_id,
+                           int64_t expires_at_ms) = 0;
+  virtual Result<User> find_login(const std::string& token_hash, int64_t now_ms) = 0;
+  virtual Status delete_login(const std::string& token_hash) = 0;
+  virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
+  virtual Status set_setting(const std::string& key, const std::string& value) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path for

@@ -1,0 +1,83 @@
+#include "auth/auth.h"
+
+#include <sodium.h>
+
+#include <cstdio>
+
+namespace hitloop::auth {
+namespace {
+
+bool init() {
+  static const bool ok = sodium_init() >= 0;
+  return ok;
+}
+
+std::string hex(const unsigned char* p, size_t n) {
+  std::string out(n * 2, '0');
+  sodium_bin2hex(out.data(), out.size() + 1, p, n);
+  return out;
+}
+
+}  // namespace
+
+bool valid_role(const std::string& role) { return role == "admin" || role == "reviewer"; }
+
+Result<std::string> hash_password(const std::string& password) {
+  if (!init()) return Internal("libsodium failed to initialise");
+  char out[crypto_pwhash_STRBYTES];
+  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+    return Internal("password hashing ran out of memory");
+  }
+  return std::string(out);
+}
+
+bool verify_password(const std::string& hash, const std::string& password) {
+  return init() && crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+std::string random_secret(const std::string& prefix) {
+  init();
+  unsigned char buf[32];
+  randombytes_buf(buf, sizeof buf);
+  return prefix + hex(buf, sizeof buf);
+}
+
+std::string generate_password() {
+  init();
+  static const char kAlphabet[] = "abcdefghijkmnpqrstuvwxyzACDEFGHJKLMNPQRTUVWXY345679";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    out.push_back(kAlphabet[randombytes_uniform(sizeof kAlphabet - 1)]);
+    if (i % 4 == 3 && i != 15) out.push_back('-');
+  }
+  return out;
+}
+
+std::string secret_hash(const std::string& secret) {
+  init();
+  unsigned char out[32];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
+                     secret.size(), nullptr, 0);
+  return hex(out, sizeof out);
+}
+
+Status create_user(Store& store, const std::string& name, const std::string& role,
+                   const std::string& password) {
+  if (name.empty() || name.size() > 64 || name.find_first_of(" \t\r\n/") != std::string::npos) {
+    return InvalidArgument("user name must be 1-64 characters without spaces or slashes");
+  }
+  if (!valid_role(role)) return InvalidArgument("role must be admin or reviewer");
+  if (password.size() < 8) return InvalidArgument("password must have at least 8 characters");
+  HITLOOP_ASSIGN_OR_RETURN(std::string hash, hash_password(password));
+  return store.add_user(User{0, name, role, hash});
+}
+
+Result<std::string> create_api_key(Store& store, const std::string& name, int64_t now_ms) {
+  if (name.empty()) return InvalidArgument("an API key needs a name");
+  std::string key = random_secret("hl_");
+  HITLOOP_RETURN_IF_ERROR(store.add_api_key(name, secret_hash(key), now_ms));
+  return key;
+}
+
+}  // namespace hitloop::auth

@@ -1,0 +1,91 @@
+#include <cstdlib>
+#include <iostream>
+
+#include "auth/auth.h"
+#include "cli/ml_common.h"
+#include "http/server.h"
+
+namespace hitloop::cli {
+
+Status ensure_admin(Context& ctx, Store& store, const std::string& password_flag) {
+  Result<std::vector<User>> users = store.list_users();
+  if (!users.ok()) return users.status();
+  if (!users->empty()) return Status::Ok();
+  const char* env = std::getenv("HITLOOP_ADMIN_PASSWORD");
+  std::string password = !password_flag.empty() ? password_flag : env && *env ? env : "";
+  bool generated = password.empty();
+  if (generated) password = auth::generate_password();
+  HITLOOP_RETURN_IF_ERROR(auth::create_user(store, "admin", "admin", password));
+  ctx.out << "created user admin";
+  if (generated) ctx.out << " with password " << password << " (shown once; keep it)";
+  ctx.out << "\n";
+  return Status::Ok();
+}
+
+int serve_store(Context& ctx, const Args& args, std::unique_ptr<Store> store,
+                const std::string& banner) {
+  http::ServerOptions options;
+  options.host = args.get("--host", "127.0.0.1");
+  Result<long long> port = args.get_int("--port", 8080);
+  Result<long long> max_body = args.get_int("--max-body-bytes", 4 << 20);
+  Result<long long> threads = args.get_int("--threads", 8);
+  for (const auto* r : {&port, &max_body, &threads}) {
+    if (!r->ok()) return fail(ctx, r->status());
+  }
+  if (*port < 0 || *port > 65535) return fail(ctx, InvalidArgument("--port must be 0-65535"));
+  if (*max_body <= 0 || *threads <= 0) {
+    return fail(ctx, InvalidArgument("--max-body-bytes and --threads must be positive"));
+  }
+  options.port = static_cast<int>(*port);
+  options.max_body_bytes = static_cast<size_t>(*max_body);
+  options.threads = static_cast<int>(*threads);
+  options.no_auth = args.has("--no-auth");
+  options.models_dir = models_dir(ctx, args);
+  options.db_path = ctx.db_path;
+  options.log = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
+  if (options.no_auth && http::is_loopback(options.host)) {
+    ctx.err << "hitloop: warning: --no-auth: every caller is an admin; never expose this port\n";
+  } else {
+    Status st = ensure_admin(ctx, *store, args.get("--admin-password"));
+    if (!st.ok()) return fail(ctx, st);
+  }
+  Status st = http::serve(options, std::move(store), [&](int bound) {
+    ctx.out << "hitloop serving on http://" << options.host << ":" << bound << "/ " << banner
+            << std::endl;
+  });
+  return st.ok() ? 0 : fail(ctx, st);
+}
+
+const std::vector<Flag>& serve_flags() {
+  static const std::vector<Flag> flags = {
+      {"--host", "HOST", "address to listen on (default 127.0.0.1)"},
+      {"--port", "PORT", "port (default 8080; 0 picks a free one)"},
+      {"--no-auth", "", "no login (loopback hosts only): every caller is an admin"},
+      {"--admin-password", "PW",
+       "password of the first admin (default $HITLOOP_ADMIN_PASSWORD, else generated)"},
+      {"--max-body-bytes", "N", "largest request body (default 4194304)"},
+      {"--threads", "N", "worker threads (default 8)"},
+      {"--models-dir", "DIR", "where trained artifacts go (default: beside the database)"}};
+  return flags;
+}
+
+namespace {
+
+int run(Context& ctx, const Args& args) {
+  Result<std::unique_ptr<Store>> store = open_context_store(ctx);
+  if (!store.ok()) return fail(ctx, store.status());
+  return serve_store(ctx, args, std::move(store).value(), "");
+}
+
+}  // namespace
+
+Command serve_command() {
+  return {{"serve", "",
+           "Serve the JSON API (docs/api.md) and the review UI.\n\n"
+           "The first start creates the user admin. SIGTERM or Ctrl-C finishes requests in\n"
+           "flight, then closes the store.",
+           serve_flags(), 0, 0},
+          run};
+}
+
+}  // namespace hitloop::cli

@@ -1,0 +1,101 @@
+// Everything the route handlers share: the store (one connection, so one
+// lock), the active model (an immutable snapshot swapped atomically), the
+// training worker, metrics and options.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/metrics.h"
+#include "ml/registry.h"
+#include "store/store.h"
+
+namespace hitloop::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  bool no_auth = false;             // loopback only; every caller is an admin
+  size_t max_body_bytes = 4 << 20;  // 4 MiB
+  int threads = 8;
+  std::string models_dir;
+  std::string db_path;
+  std::function<void(const std::string&)> log = [](const std::string&) {};
+};
+
+// Serialises access to the store: SQLite connections are not shared
+// between threads.
+class SharedStore {
+ public:
+  explicit SharedStore(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  template <typename F>
+  auto with(F&& f) {
+    std::lock_guard lock(mu_);
+    return f(*store_);
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<Store> store_;
+};
+
+class ModelHolder {
+ public:
+  std::shared_ptr<const ml::LoadedModel> get() const { return model_.load(); }
+  void set(std::shared_ptr<const ml::LoadedModel> m) { model_.store(std::move(m)); }
+
+ private:
+  std::atomic<std::shared_ptr<const ml::LoadedModel>> model_;
+};
+
+struct TrainJob {
+  std::string state = "idle";  // idle | running | done | failed
+  std::string kind;
+  int64_t started_at_ms = 0;
+  std::vector<std::string> progress;
+  std::string model;  // "v4" when done
+  std::string error;
+};
+
+// Runs one training at a time in the background.
+class TrainWorker {
+ public:
+  TrainWorker(SharedStore& store, std::string models_dir)
+      : store_(store), models_dir_(std::move(models_dir)) {}
+  ~TrainWorker();
+  // AlreadyExists while a job runs.
+  Status start(const std::string& kind);
+  TrainJob snapshot() const;
+
+ private:
+  void run(std::string kind);
+  SharedStore& store_;
+  std::string models_dir_;
+  mutable std::mutex mu_;
+  TrainJob job_;
+  std::thread thread_;
+};
+
+struct App {
+  App(ServerOptions opts, std::unique_ptr<Store> s)
+      : options(std::move(opts)), store(std::move(s)), trainer(store, options.models_dir) {}
+  ServerOptions options;
+  SharedStore store;
+  ModelHolder model;
+  Metrics metrics;
+  TrainWorker trainer;
+  // Validated API keys (hash -> name): keys are never revoked while serving,
+  // so evaluate calls skip the database.
+  std::mutex key_cache_mu;
+  std::map<std::string, std::string> key_cache;
+
+  // Loads the active model from the registry into `model` (none: cleared).
+  Status reload_active_model();
+};
+
+}  // namespace hitloop::http

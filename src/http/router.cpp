@@ -1,0 +1,144 @@
+#include "http/router.h"
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include "auth/auth.h"
+
+namespace hitloop::http {
+namespace {
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+std::string cookie_value(const httplib::Request& req, const std::string& name) {
+  std::string cookies = req.get_header_value("Cookie");
+  size_t pos = 0;
+  while (pos < cookies.size()) {
+    size_t end = cookies.find(';', pos);
+    if (end == std::string::npos) end = cookies.size();
+    std::string part = cookies.substr(pos, end - pos);
+    size_t b = part.find_first_not_of(' ');
+    if (b != std::string::npos && part.compare(b, name.size() + 1, name + "=") == 0) {
+      return part.substr(b + name.size() + 1);
+    }
+    pos = end + 1;
+  }
+  return "";
+}
+
+// Who is calling: an API key, a login cookie, or nobody.
+Result<Identity> identify(const httplib::Request& req, App& app) {
+  if (app.options.no_auth) return Identity{"local", "admin", false};
+  std::string authz = req.get_header_value("Authorization");
+  if (authz.rfind("Bearer ", 0) == 0) {
+    std::string hash = auth::secret_hash(authz.substr(7));
+    {
+      std::lock_guard lock(app.key_cache_mu);
+      auto it = app.key_cache.find(hash);
+      if (it != app.key_cache.end()) return Identity{it->second, "admin", true};
+    }
+    Result<std::string> name = app.store.with([&](Store& s) { return s.find_api_key(hash); });
+    if (!name.ok()) return Status(StatusCode::kUnauthenticated, "invalid API key");
+    std::lock_guard lock(app.key_cache_mu);
+    app.key_cache[hash] = *name;
+    return Identity{*name, "admin", true};
+  }
+  std::string token = cookie_value(req, "hitloop_session");
+  if (!token.empty()) {
+    Result<User> user =
+        app.store.with([&](Store& s) { return s.find_login(auth::secret_hash(token), now_ms()); });
+    if (user.ok()) return Identity{user->name, user->role, false};
+  }
+  return Status(StatusCode::kUnauthenticated,
+                "log in, or send an API key as 'Authorization: Bearer KEY'");
+}
+
+std::pair<int, const char*> http_status(StatusCode code) {
+  switch (code) {
+    case StatusCode::kInvalidArgument:
+      return {400, "invalid_argument"};
+    case StatusCode::kUnauthenticated:
+      return {401, "unauthenticated"};
+    case StatusCode::kPermissionDenied:
+      return {403, "permission_denied"};
+    case StatusCode::kNotFound:
+      return {404, "not_found"};
+    case StatusCode::kAlreadyExists:
+      return {409, "conflict"};
+    case StatusCode::kFailedPrecondition:
+      return {503, "unavailable"};
+    default:
+      return {500, "internal"};
+  }
+}
+
+}  // namespace
+
+Reply error_reply(const Status& status) {
+  auto [code, name] = http_status(status.code());
+  return Reply::json({{"error", {{"code", name}, {"message", status.message()}}}}, code);
+}
+
+Result<Json> Call::body_json() const {
+  try {
+    return Json::parse(req.body);
+  } catch (const Json::parse_error& e) {
+    return InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " +
+                           (req.body.empty() ? "empty body" : "syntax error"));
+  }
+}
+
+void mount(httplib::Server& server, App& app, std::vector<Route> routes) {
+  for (Route& route : routes) {
+    app.metrics.add_route(route.name);
+    auto handler = [&app, r = route](const httplib::Request& req, httplib::Response& res) {
+      auto start = std::chrono::steady_clock::now();
+      Reply reply;
+      try {
+        Identity who;
+        Status denied;
+        if (r.access != Access::kPublic) {
+          Result<Identity> id = identify(req, app);
+          if (!id.ok()) {
+            denied = id.status();
+          } else {
+            who = *id;
+            if (r.access == Access::kAdmin && !who.is_admin()) {
+              denied = Status(StatusCode::kPermissionDenied, "this needs the admin role");
+            }
+          }
+        }
+        if (!denied.ok()) {
+          reply = error_reply(denied);
+        } else if (req.body.size() > app.options.max_body_bytes) {
+          reply = Reply::json(
+              {{"error", {{"code", "too_large"}, {"message", "body over the limit"}}}}, 413);
+        } else {
+          Result<Reply> result = r.handler(Call{req, who, app});
+          reply = result.ok() ? std::move(result).value() : error_reply(result.status());
+        }
+      } catch (const std::exception& e) {
+        reply = error_reply(Internal(std::string("unexpected error: ") + e.what()));
+      }
+      res.status = reply.status;
+      for (auto& [k, v] : reply.headers) res.set_header(k.c_str(), v);
+      res.set_content(reply.body, reply.content_type.c_str());
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      app.metrics.record(r.name, reply.status, secs);
+    };
+    if (route.method == "GET")
+      server.Get(route.pattern, handler);
+    else if (route.method == "POST")
+      server.Post(route.pattern, handler);
+    else if (route.method == "PUT")
+      server.Put(route.pattern, handler);
+    else if (route.method == "DELETE")
+      server.Delete(route.pattern, handler);
+  }
+}
+
+}  // namespace hitloop::http

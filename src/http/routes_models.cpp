@@ -1,0 +1,150 @@
+// Evaluation with the active model, model management and training.
+#include <chrono>
+
+#include "http/api_json.h"
+#include "ml/manifest.h"
+
+namespace hitloop::http {
+namespace {
+
+constexpr size_t kMaxBatch = 1000;
+
+Result<std::shared_ptr<const ml::LoadedModel>> active_model(const Call& c) {
+  auto model = c.app.model.get();
+  if (!model) {
+    return FailedPrecondition("no active model: train one (POST /v1/train) and activate it");
+  }
+  return model;
+}
+
+Result<ml::TextPair> pair_of(const Json& item, const std::string& where) {
+  if (!item.is_object()) return InvalidArgument(where + "expected a JSON object");
+  auto text = [&](const char* a, const char* b) -> const Json* {
+    if (item.contains(a) && item[a].is_string()) return &item[a];
+    if (item.contains(b) && item[b].is_string()) return &item[b];
+    return nullptr;
+  };
+  const Json* in = text("input", "model_input");
+  const Json* out = text("output", "model_output");
+  if (!in) return InvalidArgument(where + "\"input\" (a string) is required");
+  if (!out) return InvalidArgument(where + "\"output\" (a string) is required");
+  return ml::TextPair{in->get_ref<const std::string&>(), out->get_ref<const std::string&>()};
+}
+
+Json verdict(const ml::LoadedModel& model, double score) {
+  bool good = model.is_good(score);
+  return {{"score", std::round(score * 1e6) / 1e6},
+          {"good", good},
+          {"decision", good ? "pass" : "fail"}};
+}
+
+Result<Reply> evaluate(const Call& c) {
+  auto start = std::chrono::steady_clock::now();
+  HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());
+  HITLOOP_ASSIGN_OR_RETURN(ml::TextPair pair, pair_of(body, ""));
+  // The snapshot keeps this model alive even if another is activated now.
+  HITLOOP_ASSIGN_OR_RETURN(auto model, active_model(c));
+  double score = model->score(pair);
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  c.app.metrics.record_evaluate(static_cast<double>(us) / 1e6);
+  Json out = verdict(*model, score);
+  out["model_version"] = model->name;
+  out["latency_us"] = us;
+  return Reply::json(out);
+}
+
+Result<Reply> evaluate_batch(const Call& c) {
+  auto start = std::chrono::steady_clock::now();
+  HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());
+  if (!body.is_object() || !body.contains("items") || !body["items"].is_array()) {
+    return InvalidArgument("expected {\"items\": [{\"input\": ..., \"output\": ...}, ...]}");
+  }
+  const Json& items = body["items"];
+  if (items.size() > kMaxBatch) return InvalidArgument("at most 1000 items per batch");
+  std::vector<ml::TextPair> pairs;
+  for (size_t i = 0; i < items.size(); ++i) {
+    HITLOOP_ASSIGN_OR_RETURN(ml::TextPair p,
+                             pair_of(items[i], "items[" + std::to_string(i) + "]: "));
+    pairs.push_back(p);
+  }
+  HITLOOP_ASSIGN_OR_RETURN(auto model, active_model(c));
+  std::vector<double> scores(pairs.size());
+  model->score(pairs, scores);
+  Json results = Json::array();
+  for (double s : scores) results.push_back(verdict(*model, s));
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                  start)
+                .count();
+  c.app.metrics.record_evaluate(static_cast<double>(us) / 1e6);
+  return Reply::json({{"model_version", model->name}, {"latency_us", us}, {"results", results}});
+}
+
+Result<Reply> list_models(const Call& c) {
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<ModelRecord> models,
+                           c.app.store.with([](Store& s) { return s.list_models(); }));
+  Json out = Json::array();
+  for (const ModelRecord& m : models) {
+    out.push_back({{"model", "v" + std::to_string(m.version)},
+                   {"kind", m.kind},
+                   {"status", m.status},
+                   {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
+                                               : Json(nullptr)},
+                   {"created_at_ms", m.created_at_ms},
+                   {"metrics", Json::parse(m.metrics_json)}});
+  }
+  return Reply::json({{"models", out}});
+}
+
+Result<Reply> activate(const Call& c) {
+  HITLOOP_ASSIGN_OR_RETURN(int version, ml::parse_version(c.param(1)));
+  // Load before switching: a model that cannot load never becomes active,
+  // and requests keep using the old one until the new one is ready.
+  HITLOOP_ASSIGN_OR_RETURN(ModelRecord record,
+                           c.app.store.with([&](Store& s) { return s.get_model(version); }));
+  HITLOOP_ASSIGN_OR_RETURN(ml::LoadedModel loaded, ml::load_artifact(record.path));
+  HITLOOP_RETURN_IF_ERROR(c.app.store.with([&](Store& s) { return s.activate_model(version); }));
+  c.app.model.set(std::make_shared<const ml::LoadedModel>(std::move(loaded)));
+  c.app.metrics.set_gauge("hitloop_active_model_version", version);
+  return Reply::json({{"active", "v" + std::to_string(version)}});
+}
+
+Json job_json(const TrainJob& j) {
+  return {{"state", j.state},
+          {"kind", j.kind},
+          {"started_at", j.started_at_ms},
+          {"progress", j.progress},
+          {"model", j.model.empty() ? Json(nullptr) : Json(j.model)},
+          {"error", j.error.empty() ? Json(nullptr) : Json(j.error)}};
+}
+
+Result<Reply> train(const Call& c) {
+  std::string kind = "ngram";
+  if (!c.req.body.empty()) {
+    HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());
+    kind = body.value("kind", kind);
+  }
+  HITLOOP_RETURN_IF_ERROR(c.app.trainer.start(kind));
+  return Reply::json(job_json(c.app.trainer.snapshot()), 202);
+}
+
+Result<Reply> train_status(const Call& c) {
+  return Reply::json(job_json(c.app.trainer.snapshot()));
+}
+
+}  // namespace
+
+std::vector<Route> model_routes() {
+  return {
+      {"POST", "/v1/evaluate", "POST /v1/evaluate", Access::kReviewer, evaluate},
+      {"POST", "/v1/evaluate/batch", "POST /v1/evaluate/batch", Access::kReviewer, evaluate_batch},
+      {"GET", "/v1/models", "GET /v1/models", Access::kReviewer, list_models},
+      {"POST", R"(/v1/models/(v?\d+)/activate)", "POST /v1/models/{v}/activate", Access::kAdmin,
+       activate},
+      {"POST", "/v1/train", "POST /v1/train", Access::kAdmin, train},
+      {"GET", "/v1/train", "GET /v1/train", Access::kReviewer, train_status},
+  };
+}
+
+}  // namespace hitloop::http

@@ -1,0 +1,88 @@
+#include "http/server.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "http/router.h"
+
+namespace hitloop::http {
+
+bool is_loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+Status serve(ServerOptions options, std::unique_ptr<Store> store,
+             const std::function<void(int port)>& on_listening) {
+  if (options.no_auth && !is_loopback(options.host)) {
+    return InvalidArgument("--no-auth is only allowed on a loopback host (127.0.0.1)");
+  }
+  App app(options, std::move(store));
+  HITLOOP_RETURN_IF_ERROR(app.reload_active_model());
+
+  httplib::Server server;
+  server.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(n); };
+  server.set_payload_max_length(options.max_body_bytes);
+  server.set_keep_alive_max_count(10000);
+  std::vector<Route> routes = api_routes();
+  for (auto* more : {&auth_routes, &model_routes, &ui_routes}) {
+    auto extra = (*more)();
+    routes.insert(routes.end(), extra.begin(), extra.end());
+  }
+  mount(server, app, std::move(routes));
+  server.set_logger([&app](const httplib::Request& req, const httplib::Response& res) {
+    app.options.log(req.remote_addr + " \"" + req.method + " " + req.path + "\" " +
+                    std::to_string(res.status) + " " + std::to_string(res.body.size()));
+  });
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;  // a handler already answered
+    Reply r = error_reply(res.status == 413 ? InvalidArgument("request body over the size limit")
+                                            : NotFound("no such route"));
+    res.set_content(r.body, r.content_type.c_str());
+  });
+
+  // Signals go to one thread that asks the server to stop; httplib then
+  // lets the workers finish their requests before listen() returns.
+  std::atomic<bool> leaving{false};
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::atomic<bool> signalled{false};
+  std::thread waiter([&] {
+    int sig = 0;
+    sigwait(&signals, &sig);
+    signalled = true;
+    if (!leaving) {
+      app.options.log(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
+                      ", finishing requests in flight");
+      server.stop();
+    }
+  });
+
+  int port = options.port;
+  bool bound = port == 0 ? (port = server.bind_to_any_port(options.host.c_str())) > 0
+                         : server.bind_to_port(options.host.c_str(), port);
+  Status result;
+  if (!bound) {
+    result =
+        InvalidArgument("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                        " (in use, or not an address of this machine)");
+  } else {
+    on_listening(port);
+    if (!server.listen_after_bind()) result = Internal("the server stopped unexpectedly");
+  }
+  // Wake the signal thread if we are leaving for another reason (a signal
+  // it already took must not be raised again once signals are unblocked).
+  leaving = true;
+  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  return result;
+}
+
+}  // namespace hitloop::http
