@@ -35,7 +35,8 @@ Stmt& Stmt::operator=(Stmt&& o) noexcept {
 }
 
 Stmt& Stmt::bind(int i, std::string_view text) {
-  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  // TRANSIENT: SQLite copies, so binding a temporary string is safe.
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
 Stmt& Stmt::bind(int i, int64_t v) {
@@ -47,7 +48,7 @@ Stmt& Stmt::bind_real(int i, double v) {
   return *this;
 }
 Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
   return *this;
 }
 Stmt& Stmt::bind_null(int i) {
