@@ -2,6 +2,7 @@
 // a seeded generator (src/demo/), so the demo needs no file beside the binary.
 #include <iostream>
 
+#include "auth/auth.h"
 #include "cli/command.h"
 #include "cli/ml_common.h"
 #include "demo/ecommerce_data.h"
@@ -12,6 +13,9 @@ namespace {
 
 constexpr int kDemoSessions = 400;
 constexpr uint64_t kDemoSeed = 7;
+constexpr int kQueueSessions = 60;
+constexpr char kDemoUser[] = "demo";
+constexpr char kDemoPassword[] = "hitloop-demo";
 
 int run_demo(Context& ctx, const Args& args) {
   ctx.err << "hitloop demo: store " << ctx.db_path << "\n";
@@ -25,6 +29,19 @@ int run_demo(Context& ctx, const Args& args) {
   options.reviewer = "demo-expert";
   options.now_ms = now_ms();
   if (int code = import_parsed(ctx, **store, name, parsed, options); code != 0) return code;
+  // More sessions, unlabeled, for the review queue of the UI.
+  std::vector<ImportRow> queue;
+  for (const auto& s : demo::generate_ecommerce_sessions(kQueueSessions, kDemoSeed + 1)) {
+    ImportRow row;
+    row.external_id = "queue-" + s.id;
+    row.category = s.category;
+    row.model_input = s.model_input;
+    row.model_output = s.model_output;
+    queue.push_back(std::move(row));
+  }
+  Result<ImportSummary> queued = (*store)->import_rows(queue, options);
+  if (!queued.ok()) return fail(ctx, queued.status());
+  ctx.out << "review queue: " << queued->added << " new unlabeled sessions\n";
 
   Result<DatasetStats> stats = collect_stats(**store);
   if (!stats.ok()) return fail(ctx, stats.status());
@@ -66,7 +83,17 @@ int run_demo(Context& ctx, const Args& args) {
       ctx.out << line << c.feature << "\n";
     }
   }
-  return 0;
+  if (args.has("--no-serve")) return 0;
+
+  // A known login for the demo only: the server listens on loopback.
+  if (!(*store)->find_user(kDemoUser).ok()) {
+    Status st = auth::create_user(**store, kDemoUser, "admin", kDemoPassword);
+    if (!st.ok()) return fail(ctx, st);
+  }
+  ctx.out << "\n";
+  return serve_store(
+      ctx, args, std::move(store).value(),
+      std::string("(log in as ") + kDemoUser + " / " + kDemoPassword + "; Ctrl-C stops)");
 }
 
 int run_example_data(Context& ctx, const Args& args) {
@@ -81,16 +108,22 @@ int run_example_data(Context& ctx, const Args& args) {
   return st.ok() ? 0 : fail(ctx, st);
 }
 
+std::vector<Flag> demo_flags() {
+  std::vector<Flag> flags = {{"--no-serve", "", "stop after training instead of serving"}};
+  for (const Flag& f : serve_flags()) {
+    if (f.name != "--no-auth") flags.push_back(f);
+  }
+  return flags;
+}
+
 }  // namespace
 
 Command demo_command() {
-  return {{"demo",
-           "",
+  return {{"demo", "",
            "Run the demo: import the bundled e-commerce support sessions, show stats, train\n"
-           "the n-gram evaluator on the human labels and judge two new sessions.",
-           {{"--models-dir", "DIR", "where artifacts go (default: beside the database)"}},
-           0,
-           0},
+           "the n-gram evaluator on the human labels, judge two new sessions, then serve the\n"
+           "review UI and API (log in as demo / hitloop-demo) until Ctrl-C.",
+           demo_flags(), 0, 0},
           run_demo};
 }
 

@@ -35,11 +35,15 @@ class Cli : public testing::Test {
 };
 
 TEST_F(Cli, DemoImportsTheBundledDataAndPrintsStats) {
-  RunResult r = run_hitloop({"--db", db(), "demo"});
+  RunResult r = run_hitloop({"--db", db(), "demo", "--no-serve"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("400 rows: 400 new"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("returns"), std::string::npos);
   EXPECT_EQ(stats(db())["labeled"], 400);
+  EXPECT_EQ(stats(db())["sessions"], 460);  // plus the unlabeled review queue
+  EXPECT_NE(r.out.find("saved model v1 (active)"), std::string::npos);
+  EXPECT_NE(r.out.find("verdict: "), std::string::npos);
+  EXPECT_NE(r.out.find("why:"), std::string::npos);
 }
 
 TEST_F(Cli, ImportStatsAndReimportOnTheBundledData) {
