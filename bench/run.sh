@@ -23,6 +23,9 @@ fi
 echo "== n-gram evaluator speed =="
 "$build/bench/ngram_speed_bench" 10000
 
+echo "== server: POST /v1/evaluate =="
+"$build/bench/serve_bench" 1000 5
+
 if [ "${QUALITY:-1}" != 0 ]; then
   echo "== n-gram evaluator quality vs anchors (same folds) =="
   "$here/quality.sh" "$build"

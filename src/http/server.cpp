@@ -27,6 +27,7 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
   server.new_task_queue = [n = options.threads] { return new httplib::ThreadPool(n); };
   server.set_payload_max_length(options.max_body_bytes);
   server.set_keep_alive_max_count(10000);
+  server.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add 40 ms per request
   std::vector<Route> routes = api_routes();
   for (auto* more : {&auth_routes, &model_routes, &ui_routes}) {
     auto extra = (*more)();
