@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "http/metrics.h"
+#include "http/verdict_log.h"
 #include "ml/registry.h"
 #include "store/store.h"
 
@@ -83,12 +84,16 @@ class TrainWorker {
 
 struct App {
   App(ServerOptions opts, std::unique_ptr<Store> s)
-      : options(std::move(opts)), store(std::move(s)), trainer(store, options.models_dir) {}
+      : options(std::move(opts)),
+        store(std::move(s)),
+        trainer(store, options.models_dir),
+        verdicts(store, options.log) {}
   ServerOptions options;
   SharedStore store;
   ModelHolder model;
   Metrics metrics;
   TrainWorker trainer;
+  VerdictLog verdicts;
   // Validated API keys (hash -> name): keys are never revoked while serving,
   // so evaluate calls skip the database.
   std::mutex key_cache_mu;

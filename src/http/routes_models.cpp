@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "http/api_json.h"
+#include "http/verdict_log.h"
 #include "ml/manifest.h"
 
 namespace hitloop::http {
@@ -38,17 +39,70 @@ Json verdict(const ml::LoadedModel& model, double score) {
           {"decision", good ? "pass" : "fail"}};
 }
 
+// What the caller said about logging: {log, category, session_id}.
+struct LogRequest {
+  bool log = true;
+  std::string category;
+  int64_t session_id = 0;
+};
+
+Result<LogRequest> log_request(const Call& c, const Json& body) {
+  LogRequest r;
+  if (body.contains("log")) {
+    if (!body["log"].is_boolean()) return InvalidArgument("\"log\" must be true or false");
+    r.log = body["log"].get<bool>();
+  }
+  if (body.contains("category")) {
+    if (!body["category"].is_string()) return InvalidArgument("\"category\" must be a string");
+    r.category = body["category"].get<std::string>();
+  }
+  if (body.contains("session_id")) {
+    if (!body["session_id"].is_number_integer()) {
+      return InvalidArgument("\"session_id\" must be hitloop's integer session id");
+    }
+    r.session_id = body["session_id"].get<int64_t>();
+    HITLOOP_RETURN_IF_ERROR(
+        c.app.store.with([&](Store& s) { return s.get_session(r.session_id).status(); }));
+  }
+  return r;
+}
+
+int64_t micros_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
+}
+
+// Queues the verdict for the background writer; the answer never waits.
+void log_verdict(const Call& c, const ml::LoadedModel& model, const ml::TextPair& pair,
+                 const LogRequest& how, double score, int64_t latency_us) {
+  LoggedVerdict v;
+  v.session.model_input = std::string(pair.input);
+  v.session.model_output = std::string(pair.output);
+  v.session.category = how.category;
+  v.verdict.session_id = how.session_id;
+  v.verdict.model_version = model.version;
+  v.verdict.score = score;
+  v.verdict.good = model.is_good(score);
+  v.verdict.decision = v.verdict.good ? "pass" : "fail";
+  v.verdict.latency_us = latency_us;
+  v.verdict.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+  c.app.verdicts.add(std::move(v));
+}
+
 Result<Reply> evaluate(const Call& c) {
   auto start = std::chrono::steady_clock::now();
   HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());
   HITLOOP_ASSIGN_OR_RETURN(ml::TextPair pair, pair_of(body, ""));
+  HITLOOP_ASSIGN_OR_RETURN(LogRequest how, log_request(c, body));
   // The snapshot keeps this model alive even if another is activated now.
   HITLOOP_ASSIGN_OR_RETURN(auto model, active_model(c));
   double score = model->score(pair);
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                  start)
-                .count();
+  int64_t us = micros_since(start);
   c.app.metrics.record_evaluate(static_cast<double>(us) / 1e6);
+  if (how.log) log_verdict(c, *model, pair, how, score, us);
   Json out = verdict(*model, score);
   out["model_version"] = model->name;
   out["latency_us"] = us;
@@ -69,15 +123,22 @@ Result<Reply> evaluate_batch(const Call& c) {
                              pair_of(items[i], "items[" + std::to_string(i) + "]: "));
     pairs.push_back(p);
   }
+  std::vector<LogRequest> hows;
+  for (const Json& item : items) {
+    HITLOOP_ASSIGN_OR_RETURN(LogRequest how, log_request(c, item));
+    hows.push_back(how);
+  }
   HITLOOP_ASSIGN_OR_RETURN(auto model, active_model(c));
   std::vector<double> scores(pairs.size());
   model->score(pairs, scores);
   Json results = Json::array();
   for (double s : scores) results.push_back(verdict(*model, s));
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                                  start)
-                .count();
+  int64_t us = micros_since(start);
   c.app.metrics.record_evaluate(static_cast<double>(us) / 1e6);
+  int64_t per_item = pairs.empty() ? 0 : us / static_cast<int64_t>(pairs.size());
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (hows[i].log) log_verdict(c, *model, pairs[i], hows[i], scores[i], per_item);
+  }
   return Reply::json({{"model_version", model->name}, {"latency_us", us}, {"results", results}});
 }
 

@@ -1,6 +1,7 @@
 #include "http/server.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -10,6 +11,16 @@
 #include "http/router.h"
 
 namespace hitloop::http {
+namespace {
+
+int g_signal_pipe[2] = {-1, -1};
+
+extern "C" void on_signal(int sig) {
+  char c = static_cast<char>(sig);
+  (void)!write(g_signal_pipe[1], &c, 1);
+}
+
+}  // namespace
 
 bool is_loopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -45,20 +56,22 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     res.set_content(r.body, r.content_type.c_str());
   });
 
-  // Signals go to one thread that asks the server to stop; httplib then
-  // lets the workers finish their requests before listen() returns.
-  std::atomic<bool> leaving{false};
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  std::atomic<bool> signalled{false};
+  // SIGTERM and SIGINT write a byte to a pipe (all a handler may safely
+  // do, and it works whichever thread receives the signal, libraries'
+  // threads included); one thread reads it and asks the server to stop.
+  // httplib then lets the workers finish their requests before listen()
+  // returns.
+  if (pipe(g_signal_pipe) != 0) return Internal("cannot create the signal pipe");
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  struct sigaction old_term {
+  }, old_int{};
+  sigaction(SIGTERM, &action, &old_term);
+  sigaction(SIGINT, &action, &old_int);
   std::thread waiter([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    signalled = true;
-    if (!leaving) {
+    char sig = 0;
+    if (read(g_signal_pipe[0], &sig, 1) == 1 && sig != 0) {
       app.options.log(std::string("received ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                       ", finishing requests in flight");
       server.stop();
@@ -77,12 +90,14 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     on_listening(port);
     if (!server.listen_after_bind()) result = Internal("the server stopped unexpectedly");
   }
-  // Wake the signal thread if we are leaving for another reason (a signal
-  // it already took must not be raised again once signals are unblocked).
-  leaving = true;
-  if (!signalled) pthread_kill(waiter.native_handle(), SIGTERM);
+  // Wake the signal thread if we are leaving for another reason.
+  char zero = 0;
+  (void)!write(g_signal_pipe[1], &zero, 1);
   waiter.join();
-  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  sigaction(SIGINT, &old_int, nullptr);
+  close(g_signal_pipe[0]);
+  close(g_signal_pipe[1]);
   return result;
 }
 

@@ -217,7 +217,8 @@ Status SqliteStore::add_verdicts(const std::vector<VerdictRecord>& verdicts) {
   return transaction([&] {
     Stmt ins(db_,
              "INSERT INTO verdicts(session_id, model_version, score, label, decision, latency_us, "
-             "created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+             "created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+             "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?1)");
     for (const VerdictRecord& v : verdicts) {
       ins.bind(1, v.session_id)
           .bind(2, static_cast<int64_t>(v.model_version))

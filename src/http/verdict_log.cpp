@@ -1,0 +1,84 @@
+#include "http/verdict_log.h"
+
+#include <chrono>
+
+#include "http/app.h"
+
+namespace hitloop::http {
+
+VerdictLog::VerdictLog(SharedStore& store, std::function<void(const std::string&)> on_error)
+    : store_(store), on_error_(std::move(on_error)), thread_(&VerdictLog::run, this) {}
+
+VerdictLog::~VerdictLog() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void VerdictLog::add(LoggedVerdict v) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(v));
+    ++enqueued_;
+  }
+  wake_.notify_one();
+}
+
+void VerdictLog::flush() {
+  std::unique_lock lock(mu_);
+  int64_t target = enqueued_;
+  drained_.wait(lock, [&] { return written_ >= target; });
+}
+
+int64_t VerdictLog::written() const {
+  std::lock_guard lock(mu_);
+  return written_;
+}
+
+void VerdictLog::run() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty() && stopping_) return;
+    // Let a burst accumulate: one transaction per batch, not per request.
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    lock.lock();
+    std::vector<LoggedVerdict> batch(std::make_move_iterator(queue_.begin()),
+                                     std::make_move_iterator(queue_.end()));
+    queue_.clear();
+    lock.unlock();
+    std::vector<ImportRow> rows;
+    for (const LoggedVerdict& v : batch) {
+      if (v.verdict.session_id == 0) rows.push_back(v.session);
+    }
+    Status st = store_.with([&](Store& s) -> Status {
+      ImportOptions options;
+      options.now_ms = batch.front().verdict.created_at_ms;
+      ImportSummary summary;
+      if (!rows.empty()) {
+        HITLOOP_ASSIGN_OR_RETURN(summary, s.import_rows(rows, options));
+      }
+      std::vector<VerdictRecord> verdicts;
+      size_t next_row = 0;
+      for (const LoggedVerdict& v : batch) {
+        verdicts.push_back(v.verdict);
+        if (v.verdict.session_id == 0) verdicts.back().session_id = summary.session_ids[next_row++];
+      }
+      return s.add_verdicts(verdicts);
+    });
+    // The answers were already sent; a batch that cannot be written is
+    // reported, not retried forever.
+    if (!st.ok())
+      on_error_("verdict log: " + std::to_string(batch.size()) +
+                " verdicts not written: " + st.message());
+    lock.lock();
+    written_ += static_cast<int64_t>(batch.size());
+    drained_.notify_all();
+  }
+}
+
+}  // namespace hitloop::http
