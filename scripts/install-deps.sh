@@ -10,6 +10,7 @@ packages=(
   build-essential cmake pkg-config
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libutf8proc-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libtorch-dev
   chromium
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

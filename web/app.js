@@ -1,11 +1,13 @@
 // hitloop web UI: the router, the login form and the top bar. Pages live
-// in review.js, sessions.js and models.js; each exports
+// in review.js, sessions.js, models.js, dashboard.js and alert.js; each exports
 // render(main, ctx) -> optional cleanup function.
 import { api, ApiError, h, replace, clearError, showError, setUnauthenticatedHandler }
   from './util.js';
 import * as review from './review.js';
 import * as sessions from './sessions.js';
 import * as models from './models.js';
+import * as dashboard from './dashboard.js';
+import * as alert from './alert.js';
 
 const state = { user: null, cleanup: null, loginShown: false, lastUser: null };
 
@@ -14,6 +16,8 @@ const routes = [
   { re: /^\/sessions$/, name: 'sessions', page: sessions.renderList },
   { re: /^\/session\/(\d+)$/, name: 'sessions', page: sessions.renderOne },
   { re: /^\/models$/, name: 'models', page: models.render },
+  { re: /^\/dashboard$/, name: 'dashboard', page: dashboard.render },
+  { re: /^\/alert\/(\d+)$/, name: 'dashboard', page: alert.render },
 ];
 
 // '#/sessions?labeled=false&offset=50' -> {path: '/sessions', params}

@@ -1,6 +1,7 @@
 // The models page (#/models): versions, metrics, which one is active;
-// admins activate a version and start training (POST /v1/train, then
-// GET /v1/train is polled for progress).
+// admins activate a version, start training (POST /v1/train) or a gated
+// retrain (POST /v1/retrain: the challenger is activated only if not worse);
+// the job's progress is polled (GET /v1/train, the one job slot).
 import { api, ApiError, h, replace, guard, fmtTime, fmtNum } from './util.js';
 
 const POLL_MS = 1000;
@@ -9,10 +10,16 @@ export function render(main, ctx) {
   let alive = true;
   let timer = null;
   let wasRunning = false;
+  const statusOf = {};            // model version -> status, from the table
 
   const tableWrap = h('div', { class: 'table-wrap card', id: 'models' }, h('p', { class: 'muted' }, 'Loading…'));
   const trainBtn = ctx.isAdmin
     ? h('button', { type: 'button', class: 'primary', id: 'btn-train', onclick: train }, 'Train a new model')
+    : null;
+  const retrainBtn = ctx.isAdmin
+    ? h('button', { type: 'button', id: 'btn-retrain', onclick: retrain,
+                    title: 'Train a challenger on all human labels and activate it only if it is not worse' },
+      'Retrain (gated)')
     : null;
   const jobState = h('div', { class: 'job-state', id: 'train-state', 'aria-live': 'polite' });
   const jobLog = h('pre', { class: 'textbox log', id: 'train-log', hidden: true });
@@ -20,9 +27,13 @@ export function render(main, ctx) {
     h('div', { class: 'page-head' }, h('h1', {}, 'Models')),
     tableWrap,
     h('section', { class: 'card train' },
-      h('div', { class: 'panel-head' }, h('h2', {}, 'Training'), trainBtn),
+      h('div', { class: 'panel-head' }, h('h2', {}, 'Training'), h('div', { class: 'row' }, retrainBtn, trainBtn)),
       h('p', { class: 'muted small' },
         'Training fits a new candidate from the human labels; it serves traffic only once activated.'),
+      ctx.isAdmin ? h('p', { class: 'muted small' },
+        'Retrain (gated) trains a challenger on all human labels, audits included and frequent eval-failures ' +
+        'oversampled, and activates it only if it is not worse than the active model on the frozen holdout; ' +
+        'otherwise it stays a candidate. The log ends with the decision and its reason.') : null,
       jobState, jobLog));
 
   async function loadModels() {
@@ -30,6 +41,7 @@ export function render(main, ctx) {
     if (!alive) return;
     if (!r) { replace(tableWrap, h('p', { class: 'muted' }, 'Could not load the models.')); return; }
     const list = (r.models || []).slice().sort((a, b) => versionNum(b.model) - versionNum(a.model));
+    for (const m of list) statusOf[m.model] = m.status;
     if (list.length === 0) {
       replace(tableWrap, h('p', { class: 'muted', id: 'no-models' },
         ctx.isAdmin ? 'No models yet: train one below.' : 'No models yet.'));
@@ -75,13 +87,20 @@ export function render(main, ctx) {
     }
     const running = job.state === 'running';
     if (trainBtn) trainBtn.disabled = running;
+    if (retrainBtn) retrainBtn.disabled = running;
     const parts = [h('span', { class: `status status-${job.state}` }, job.state)];
     if (job.kind) parts.push(' · ', job.kind);
     if (job.started_at) parts.push(' · started ', fmtTime(job.started_at));
-    if (job.model) parts.push(' · result ', h('strong', {}, job.model), ' (candidate)');
+    if (job.model) {
+      parts.push(' · result ', h('strong', {}, job.model), ` (${statusOf[job.model] || 'candidate'})`);
+    }
     if (job.error) parts.push(h('div', { class: 'error-text' }, job.error));
-    replace(jobState, ...parts);
     const lines = Array.isArray(job.progress) ? job.progress : [];
+    // A gated retrain's log starts with "retrain:" and ends with the decision.
+    if (job.state === 'done' && lines.length && /^retrain\b/.test(lines[0])) {
+      parts.push(h('div', { class: 'decision', id: 'retrain-decision' }, 'Decision: ', h('strong', {}, lines.at(-1))));
+    }
+    replace(jobState, ...parts);
     jobLog.hidden = lines.length === 0;
     jobLog.textContent = lines.join('\n');
     jobLog.scrollTop = jobLog.scrollHeight;
@@ -100,7 +119,7 @@ export function render(main, ctx) {
     if (!alive) return;
     showJob(job);
     if (job.state === 'running') timer = setTimeout(poll, POLL_MS);
-    else if (wasRunning) loadModels();
+    else if (wasRunning) loadModels().then(() => { if (alive) showJob(job); });
     wasRunning = job.state === 'running';
   }
 
@@ -109,6 +128,18 @@ export function render(main, ctx) {
     const job = await guard(() => api('POST', '/v1/train', { kind: 'ngram' }));
     if (!alive) return;
     if (!job) { trainBtn.disabled = false; poll(); return; }
+    showJob(job);
+    wasRunning = true;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(poll, 300);
+  }
+
+  async function retrain() {
+    retrainBtn.disabled = true;
+    if (trainBtn) trainBtn.disabled = true;
+    const job = await guard(() => api('POST', '/v1/retrain', {}));
+    if (!alive) return;
+    if (!job) { retrainBtn.disabled = false; if (trainBtn) trainBtn.disabled = false; poll(); return; }
     showJob(job);
     wasRunning = true;
     if (timer) clearTimeout(timer);

@@ -1,7 +1,8 @@
 // The review page (#/review): one session at a time from the queue, judged
 // good or bad with optional failure tags and a note; skip and undo; the
-// guidelines panel beside it.
-import { api, h, replace, clear, guard, isTyping, textBox, metadataList, fmtTime } from './util.js';
+// guidelines panel beside it. The model's verdict stays hidden until the
+// reviewer has answered (no anchoring); the reply then shows it briefly.
+import { api, h, replace, clear, guard, isTyping, textBox, metadataList, fmtTime, fmtNum } from './util.js';
 import { guidelinesPanel } from './guidelines.js';
 
 // Kept across route changes for as long as the page is loaded: the
@@ -11,6 +12,37 @@ const undoStack = [];
 const extraTags = [];   // tags added in this page, beyond the settings list
 
 const MAX_TAG = 64;
+const REVEAL_MS = 1200;   // how long the model's verdict shows before the next session
+
+// Why the queue served a session (GET /v1/queue/next `reason`).
+const REASONS = {
+  second_opinion: ['second opinion', 'Another reviewer\'s label contradicts a confident model verdict: your label decides.'],
+  uncertain: ['uncertain', 'The model was unsure (score near its threshold): your label teaches it most.'],
+  audit: ['audit', 'A random sample of the model\'s verdicts, to measure how often it agrees with humans.'],
+  unlabeled: ['unlabeled', 'No human has labeled this session yet.'],
+};
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// The review count of a queue item (`reviews`) or a full session (`review_count`).
+function others(s) {
+  const n = typeof s.reviews === 'number' ? s.reviews : s.review_count;
+  return typeof n === 'number' ? n : 0;
+}
+
+// "model said: good (0.82)" plus, when the label contradicts it, the
+// eval-failure (the reply's `eval_failure` when the server sends it).
+function verdictNote(label, v, evalFailure) {
+  if (!v) return h('span', { class: 'model-said none' }, ' No model verdict for this session.');
+  const said = v.good ? 'good' : 'bad';
+  const parts = [' Model said: ', h('strong', { class: said }, said), ` (${fmtNum(v.score, 2)})`,
+    v.model_version ? h('span', { class: 'muted small' }, ` ${v.model_version}`) : null, '.'];
+  if (typeof evalFailure === 'boolean' ? evalFailure : said !== label) {
+    parts.push(' ', h('span', { class: 'disagree' }, 'You disagreed with the model: recorded as an eval-failure ',
+      `(${said === 'good' ? 'false pass' : 'false fail'}).`));
+  }
+  return h('span', { class: `model-said ${said === label ? 'agree' : 'disagree'}` }, parts);
+}
 
 // Forgets the skips, the undo stack and the added tags (another user logged in).
 export function resetState() {
@@ -140,8 +172,9 @@ export function render(main, ctx) {
         h('a', { href: `#/session/${s.id}`, class: 'session-id', title: 'All reviews and verdicts' }, `#${s.id}`),
         s.external_id ? h('span', { class: 'ext-id', title: 'external id' }, s.external_id) : null,
         s.category ? h('span', { class: 'chip category', id: 'review-category' }, s.category) : null,
+        reasonChip(s.reason),
         h('span', { class: 'muted small' }, fmtTime(s.created_at)),
-        s.reviews ? h('span', { class: 'muted small' }, `${s.reviews} review(s) by others`) : null),
+        others(s) ? h('span', { class: 'muted small' }, `${others(s)} review(s) by others`) : null),
       h('h2', { class: 'box-title' }, 'Input'),
       textBox(s.model_input, 'input'),
       h('h2', { class: 'box-title' }, 'Output'),
@@ -149,6 +182,21 @@ export function render(main, ctx) {
       h('details', { class: 'meta-details', open: true }, h('summary', {}, 'Metadata'), metaBox));
     sessionCard.querySelector('pre.input').id = 'review-input';
     sessionCard.querySelector('pre.output').id = 'review-output';
+  }
+
+  function reasonChip(reason) {
+    if (!reason) return null;
+    const [text, why] = REASONS[reason] || [String(reason).replace(/_/g, ' '), ''];
+    return h('span', { class: `chip reason reason-${String(reason).replace(/[^a-z_]/g, '')}`, id: 'review-reason',
+                       title: why || null, dataset: { reason: String(reason) } }, text);
+  }
+
+  // After answering: the model's verdict on the card, beside the head.
+  function revealVerdict(v) {
+    const head = sessionCard.querySelector('.session-head');
+    if (!head || !v) return;
+    head.appendChild(h('span', { class: `badge ${v.good ? 'good' : 'bad'} outline`, id: 'review-verdict' },
+      `model: ${v.good ? 'good' : 'bad'} ${fmtNum(v.score, 2)}`));
   }
 
   async function loadMetadata(id, box) {
@@ -212,13 +260,21 @@ export function render(main, ctx) {
     st.busy = true;
     setEnabled(true);
     const body = { label, tags: [...st.selected] };
+    if (s.reason === 'audit') body.kind = 'audit';
     const text = note.value.trim();
     if (text) body.note = text;
     try {
       const review = await guard(() => api('POST', `/v1/sessions/${s.id}/reviews`, body));
       if (!review) return;
       undoStack.push({ reviewId: review.id, session: s, label, tags: body.tags, note: text });
-      say(h('span', {}, `Saved #${s.id} as `, h('strong', { class: label }, label), '. Press ', h('kbd', {}, 'u'), ' to undo.'));
+      const v = 'verdict' in review ? review.verdict : undefined;
+      say(h('span', {}, `Saved #${s.id} as `, h('strong', { class: label }, label), '.',
+        v === undefined ? null : verdictNote(label, v, review.eval_failure), ' Press ', h('kbd', {}, 'u'), ' to undo.'));
+      if (v) {
+        // Let the reviewer see the verdict before the next session replaces it.
+        revealVerdict(v);
+        await sleep(REVEAL_MS);
+      }
     } finally {
       st.busy = false;
       setEnabled(!!st.session);
@@ -252,7 +308,7 @@ export function render(main, ctx) {
       st.selected = new Set(last.tags);
       renderTags();
       note.value = last.note || '';
-      renderSession(fresh || last.session);
+      renderSession(fresh ? { ...fresh, reason: last.session.reason } : last.session);
       say(h('span', {}, `Undid the `, h('strong', { class: last.label }, last.label), ` review of #${last.session.id}; judge it again.`));
     } finally {
       st.busy = false;

@@ -9,6 +9,9 @@
 #include <iostream>
 
 #include "cli/command.h"
+#ifdef HITLOOP_HAVE_ENCODER
+#include "ml/encoder/encoder_evaluator.h"
+#endif
 
 namespace hitloop::cli {
 
@@ -16,7 +19,7 @@ const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
       import_command(), export_command(),      stats_command(), train_command(),
       eval_command(),   predict_command(),     score_command(), models_command(),
-      serve_command(),  users_command(),  keys_command(),  demo_command(),
+      serve_command(),  users_command(),  keys_command(),   report_command(), retrain_command(),  demo_command(),
       example_data_command()};
   return commands;
 }
@@ -78,6 +81,9 @@ std::string usage() {
 }  // namespace
 
 int run_app(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
+#ifdef HITLOOP_HAVE_ENCODER
+  ml::encoder::register_encoder_evaluator();
+#endif
   const char* env_db = std::getenv("HITLOOP_DB");
   Context ctx{env_db && *env_db ? env_db : "hitloop.db", out, err};
   size_t i = 0;

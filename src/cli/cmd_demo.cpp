@@ -83,6 +83,9 @@ int run_demo(Context& ctx, const Args& args) {
       ctx.out << line << c.feature << "\n";
     }
   }
+  if (args.has("--loop")) {
+    if (int code = run_loop_demo(ctx, **store, request.models_dir); code != 0) return code;
+  }
   if (args.has("--no-serve")) return 0;
 
   // A known login for the demo only: the server listens on loopback.
@@ -109,7 +112,9 @@ int run_example_data(Context& ctx, const Args& args) {
 }
 
 std::vector<Flag> demo_flags() {
-  std::vector<Flag> flags = {{"--no-serve", "", "stop after training instead of serving"}};
+  std::vector<Flag> flags = {
+      {"--no-serve", "", "stop after training instead of serving"},
+      {"--loop", "", "then run the feedback loop on simulated days of traffic"}};
   for (const Flag& f : serve_flags()) {
     if (f.name != "--no-auth") flags.push_back(f);
   }

@@ -6,7 +6,9 @@ namespace {
 
 int run(Context& ctx, const Args& args) {
   if (!args.has("--data")) return fail(ctx, InvalidArgument("eval needs --data FILE"));
-  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"));
+  Result<ml::LoadOptions> load = load_options(args);
+  if (!load.ok()) return fail(ctx, load.status());
+  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"), *load);
   if (!model.ok()) return fail(ctx, model.status());
   Result<std::vector<ml::Example>> examples = examples_from_file(args.get("--data"));
   if (!examples.ok()) return fail(ctx, examples.status());
@@ -47,6 +49,7 @@ Command eval_command() {
            "when the file has a category column.",
            {{"--data", "FILE", "labeled CSV/JSONL (model_input,model_output,good[,category])"},
             {"--model", "V|DIR", "model version or artifact directory (default: the active model)"},
+            {"--max-length", "N", "encoder: tokens per pair (default: as trained, or 128)"},
             {"--json", "", "print one JSON object"}},
            0,
            0},

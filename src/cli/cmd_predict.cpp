@@ -10,7 +10,9 @@ int run_predict(Context& ctx, const Args& args) {
   if (!args.has("--input") || !args.has("--output")) {
     return fail(ctx, InvalidArgument("predict needs --input TEXT and --output TEXT"));
   }
-  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"));
+  Result<ml::LoadOptions> load = load_options(args);
+  if (!load.ok()) return fail(ctx, load.status());
+  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"), *load);
   if (!model.ok()) return fail(ctx, model.status());
   std::string input = args.get("--input"), output = args.get("--output");
   warn_if_truncated(ctx, *model, "--input", input.size());
@@ -59,6 +61,7 @@ Command predict_command() {
            {{"--input", "TEXT", "the model input (the user's message)"},
             {"--output", "TEXT", "the model output to judge"},
             {"--model", "V|DIR", "model version or artifact directory (default: the active model)"},
+            {"--max-length", "N", "encoder: tokens per pair (default: as trained, or 128)"},
             {"--explain", "", "also list the features that moved the score most"},
             {"--top", "N", "how many features --explain lists (default 10)"},
             {"--json", "", "print one JSON object"}},

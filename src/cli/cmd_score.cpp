@@ -77,7 +77,9 @@ int run(Context& ctx, const Args& args) {
     return fail(ctx, InvalidArgument(path + ": nothing scored (" +
                                      std::to_string(parsed.errors.size()) + " problems)"));
   }
-  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"));
+  Result<ml::LoadOptions> load = load_options(args);
+  if (!load.ok()) return fail(ctx, load.status());
+  Result<ml::LoadedModel> model = resolve_model(ctx, args.get("--model"), *load);
   if (!model.ok()) return fail(ctx, model.status());
 
   std::vector<ml::TextPair> pairs;
@@ -114,6 +116,7 @@ Command score_command() {
            "Batch-score a CSV/JSONL file and write it back with score (P(good)) and\n"
            "predicted_good columns; every original column is kept.",
            {{"--model", "V|DIR", "model version or artifact directory (default: the active model)"},
+            {"--max-length", "N", "encoder: tokens per pair (default: as trained, or 128)"},
             {"-o|--output", "FILE", "write to FILE (atomically) instead of stdout"}},
            1,
            1},

@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "cli/ml_common.h"
 #include "http/server.h"
+#include "loop/sampling.h"
 
 namespace hitloop::cli {
 
@@ -40,6 +41,25 @@ int serve_store(Context& ctx, const Args& args, std::unique_ptr<Store> store,
   options.max_body_bytes = static_cast<size_t>(*max_body);
   options.threads = static_cast<int>(*threads);
   options.no_auth = args.has("--no-auth");
+  Result<double> audit_rate = args.get_double("--audit-rate", 0.05);
+  Result<double> band = args.get_double("--uncertainty-band", 0.1);
+  Result<long long> monitor = args.get_int("--monitor-seconds", 60);
+  if (!audit_rate.ok()) return fail(ctx, audit_rate.status());
+  if (!band.ok()) return fail(ctx, band.status());
+  if (!monitor.ok()) return fail(ctx, monitor.status());
+  if (Status st = loop::validate_rate(*audit_rate); !st.ok()) {
+    return fail(ctx, InvalidArgument("--audit-rate: " + st.message()));
+  }
+  if (*band < 0 || *band > 0.5)
+    return fail(ctx, InvalidArgument("--uncertainty-band must be 0-0.5"));
+  if (*monitor < 0) return fail(ctx, InvalidArgument("--monitor-seconds must be >= 0"));
+  options.audit_rate = *audit_rate;
+  options.uncertainty_band = *band;
+  options.monitor_seconds = static_cast<int>(*monitor);
+  options.alert_webhook = args.get("--alert-webhook");
+  if (!options.alert_webhook.empty() && options.alert_webhook.rfind("http://", 0) != 0) {
+    return fail(ctx, InvalidArgument("--alert-webhook must be an http:// URL"));
+  }
   options.models_dir = models_dir(ctx, args);
   options.db_path = ctx.db_path;
   options.log = [&ctx](const std::string& line) { ctx.err << line << std::endl; };
@@ -65,6 +85,11 @@ const std::vector<Flag>& serve_flags() {
        "password of the first admin (default $HITLOOP_ADMIN_PASSWORD, else generated)"},
       {"--max-body-bytes", "N", "largest request body (default 4194304)"},
       {"--threads", "N", "worker threads (default 8)"},
+      {"--audit-rate", "R", "share of logged verdicts queued for human audit (default 0.05)"},
+      {"--uncertainty-band", "B", "|P(good) - threshold| counted as uncertain (default 0.1)"},
+      {"--monitor-seconds", "S",
+       "how often the pass rate is checked for spikes (default 60; 0 off)"},
+      {"--alert-webhook", "URL", "http:// URL that receives each new alert as JSON"},
       {"--models-dir", "DIR", "where trained artifacts go (default: beside the database)"}};
   return flags;
 }

@@ -53,6 +53,8 @@ Command models_command();
 Command serve_command();
 Command users_command();
 Command keys_command();
+Command report_command();
+Command retrain_command();
 
 }  // namespace hitloop::cli
 

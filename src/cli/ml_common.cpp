@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "core/dataset.h"
+#include "loop/loop_service.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::cli {
@@ -35,21 +36,54 @@ Result<std::vector<ml::Example>> examples_from_file(const std::string& path) {
 }
 
 Result<std::vector<ml::Example>> examples_from_store(Store& store) {
-  HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
-  std::vector<ml::Example> out;
-  out.reserve(sessions.size());
-  for (LabeledSession& s : sessions) {
-    if (!s.label) continue;
-    out.push_back({std::move(s.session.model_input), std::move(s.session.model_output),
-                   std::move(s.session.category), label_value(*s.label), 1.0});
-  }
-  return out;
+  return loop::training_examples(store);
 }
 
-Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec) {
+Result<ml::LoadOptions> load_options(const Args& args) {
+  ml::LoadOptions options;
+  HITLOOP_ASSIGN_OR_RETURN(long long max_length, args.get_int("--max-length", 0));
+  if (max_length < 0 || max_length > 100000) {
+    return InvalidArgument("--max-length must be a positive number of tokens");
+  }
+  options.max_length = static_cast<int>(max_length);
+  return options;
+}
+
+namespace {
+
+// --max-length for an encoder artifact: its weights are reopened with the
+// caller's token budget (manifest and checksums are already verified).
+Status apply_load_options(ml::LoadedModel& loaded, const std::string& dir,
+                          const ml::LoadOptions& options) {
+  if (options.max_length <= 0 || loaded.manifest.kind != "encoder") return Status::Ok();
+  HITLOOP_ASSIGN_OR_RETURN(const ml::Evaluator* evaluator, ml::find_evaluator("encoder"));
+  HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<ml::Model> model, evaluator->load_with(dir, options));
+  loaded.model = std::move(model);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec,
+                                      const ml::LoadOptions& options) {
+  namespace fs = std::filesystem;
+  if (!spec.empty() && fs::is_directory(spec) && !fs::exists(fs::path(spec) / "manifest.json") &&
+      fs::exists(fs::path(spec) / "config.json")) {
+    // A HF checkpoint directory, with the caller's token budget.
+    HITLOOP_ASSIGN_OR_RETURN(const ml::Evaluator* encoder, ml::find_evaluator("encoder"));
+    HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<ml::Model> model, encoder->load_with(spec, options));
+    ml::LoadedModel loaded;
+    loaded.name = spec;
+    loaded.manifest.kind = "encoder";
+    loaded.model = std::move(model);
+    return loaded;
+  }
   if (!spec.empty() && std::filesystem::is_directory(spec)) {
     auto loaded = ml::load_artifact(spec);
-    if (loaded.ok()) loaded->name = spec;
+    if (loaded.ok()) {
+      loaded->name = spec;
+      HITLOOP_RETURN_IF_ERROR(apply_load_options(*loaded, spec, options));
+    }
     return loaded;
   }
   int version = 0;
@@ -61,6 +95,10 @@ Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec) {
   auto loaded = registry.load(version);
   if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
     return InvalidArgument(loaded.status().message());
+  }
+  if (loaded.ok() && options.max_length > 0) {
+    Result<ModelRecord> record = version == 0 ? store->active_model() : store->get_model(version);
+    if (record.ok()) HITLOOP_RETURN_IF_ERROR(apply_load_options(*loaded, record->path, options));
   }
   return loaded;
 }

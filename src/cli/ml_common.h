@@ -16,12 +16,18 @@ namespace hitloop::cli {
 
 // Labeled examples from a CSV/JSONL file; every row must carry a label.
 Result<std::vector<ml::Example>> examples_from_file(const std::string& path);
-// Labeled examples from the store: each session's majority human label.
+// Labeled examples from the store: each session's majority human label,
+// without the frozen holdout (loop::training_examples).
 Result<std::vector<ml::Example>> examples_from_store(Store& store);
 
-// `spec`: "" (the active model), "v3"/"3", or an artifact directory.
+// `spec`: "" (the active model), "v3"/"3", an artifact directory, or a HF
+// DistilBERT/BERT checkpoint directory (no manifest.json: identity
+// calibration, threshold 0.5). `options.max_length` applies to the latter.
 // Opens the store only when needed.
-Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec);
+Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec,
+                                      const ml::LoadOptions& options = {});
+// --max-length N of predict/eval/score (0 when absent).
+Result<ml::LoadOptions> load_options(const Args& args);
 
 std::string models_dir(const Context& ctx, const Args& args);
 
@@ -33,6 +39,7 @@ std::string metrics_json(const ml::Metrics& m,
 struct TrainRequest {
   uint64_t seed = 1;
   int threads = 0;
+  ml::EncoderTrainOptions encoder;
   std::string models_dir;
   bool activate = false;  // the first model is activated regardless
   bool json = false;
@@ -43,6 +50,9 @@ struct TrainRequest {
 Result<int> train_and_register(Context& ctx, Store& store, const ml::Evaluator& evaluator,
                                const std::vector<ml::Example>& examples,
                                const TrainRequest& request);
+
+// `demo --loop`: simulated days of traffic, review, monitoring, retraining.
+int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir);
 
 // Warns once on stderr when a text is longer than the model reads.
 void warn_if_truncated(Context& ctx, const ml::LoadedModel& model, std::string_view what,

@@ -12,6 +12,15 @@ Json verdict_json(const VerdictRecord& v) {
           {"created_at", v.created_at_ms}};
 }
 
+Json job_json(const TrainJob& j) {
+  return {{"state", j.state},
+          {"kind", j.kind},
+          {"started_at", j.started_at_ms},
+          {"progress", j.progress},
+          {"model", j.model.empty() ? Json(nullptr) : Json(j.model)},
+          {"error", j.error.empty() ? Json(nullptr) : Json(j.error)}};
+}
+
 Json session_json(const SessionSummary& s) {
   const Session& x = s.session;
   return {{"id", x.id},

@@ -13,6 +13,7 @@ Json session_json(const SessionSummary& s);
 Json session_detail_json(const SessionDetail& d);
 Json review_json(const Review& r);
 Json verdict_json(const VerdictRecord& v);
+Json job_json(const TrainJob& j);
 
 // Session objects of POST /v1/sessions into validated rows, with the same
 // rules as JSONL import; errors name the item ("sessions[3]: empty model_output").

@@ -26,6 +26,10 @@ struct ServerOptions {
   int threads = 8;
   std::string models_dir;
   std::string db_path;
+  double audit_rate = 0.05;       // share of logged verdicts queued for human audit
+  double uncertainty_band = 0.1;  // |P(good) - threshold| that counts as uncertain
+  std::string alert_webhook;      // http://host:port/path that receives new alerts
+  int monitor_seconds = 60;       // how often the pass rate is checked (0: never)
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 
@@ -69,25 +73,37 @@ class TrainWorker {
   TrainWorker(SharedStore& store, std::string models_dir)
       : store_(store), models_dir_(std::move(models_dir)) {}
   ~TrainWorker();
-  // AlreadyExists while a job runs.
-  Status start(const std::string& kind);
+  // AlreadyExists while a job runs. `gated`: retrain (loop::retrain) —
+  // challenger vs the active model on the frozen holdout, activated if not
+  // worse; else plain training into a candidate.
+  Status start(const std::string& kind, bool gated);
   TrainJob snapshot() const;
+  // Called after a retrain activated a model (to load it for serving).
+  void on_activate(std::function<void()> f) { on_activate_ = std::move(f); }
 
  private:
-  void run(std::string kind);
+  void run(std::string kind, bool gated);
   SharedStore& store_;
   std::string models_dir_;
+  std::function<void()> on_activate_;
   mutable std::mutex mu_;
   TrainJob job_;
   std::thread thread_;
 };
+
+Status post_webhook(const std::string& url, const AlertRecord& alert);
 
 struct App {
   App(ServerOptions opts, std::unique_ptr<Store> s)
       : options(std::move(opts)),
         store(std::move(s)),
         trainer(store, options.models_dir),
-        verdicts(store, options.log) {}
+        verdicts(store, options.log) {
+    trainer.on_activate([this] {
+      Status st = reload_active_model();
+      if (!st.ok()) options.log("reloading the active model: " + st.message());
+    });
+  }
   ServerOptions options;
   SharedStore store;
   ModelHolder model;
@@ -101,6 +117,8 @@ struct App {
 
   // Loads the active model from the registry into `model` (none: cleared).
   Status reload_active_model();
+  // Logs new alerts and POSTs each to the webhook, if one is set.
+  void notify_alerts(const std::vector<AlertRecord>& alerts);
 };
 
 }  // namespace hitloop::http

@@ -64,6 +64,7 @@ std::vector<Route> api_routes();
 std::vector<Route> auth_routes();
 std::vector<Route> model_routes();
 std::vector<Route> ui_routes();
+std::vector<Route> loop_routes();
 
 // Registers the routes on the server through the wrapper.
 void mount(httplib::Server& server, App& app, std::vector<Route> routes);

@@ -3,6 +3,7 @@
 
 #include "http/api_json.h"
 #include "http/verdict_log.h"
+#include "loop/sampling.h"
 #include "ml/manifest.h"
 
 namespace hitloop::http {
@@ -84,6 +85,12 @@ void log_verdict(const Call& c, const ml::LoadedModel& model, const ml::TextPair
   v.verdict.model_version = model.version;
   v.verdict.score = score;
   v.verdict.good = model.is_good(score);
+  v.verdict.threshold = model.manifest.threshold;
+  // Audit sampling by the session's identity, so the same session is
+  // always in (or out of) the sample.
+  std::string key = how.session_id ? std::to_string(how.session_id)
+                                   : std::string(pair.input) + '\x1f' + std::string(pair.output);
+  v.verdict.audit = loop::in_audit_sample(key, c.app.options.audit_rate);
   v.verdict.decision = v.verdict.good ? "pass" : "fail";
   v.verdict.latency_us = latency_us;
   v.verdict.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -171,22 +178,13 @@ Result<Reply> activate(const Call& c) {
   return Reply::json({{"active", "v" + std::to_string(version)}});
 }
 
-Json job_json(const TrainJob& j) {
-  return {{"state", j.state},
-          {"kind", j.kind},
-          {"started_at", j.started_at_ms},
-          {"progress", j.progress},
-          {"model", j.model.empty() ? Json(nullptr) : Json(j.model)},
-          {"error", j.error.empty() ? Json(nullptr) : Json(j.error)}};
-}
-
 Result<Reply> train(const Call& c) {
   std::string kind = "ngram";
   if (!c.req.body.empty()) {
     HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());
     kind = body.value("kind", kind);
   }
-  HITLOOP_RETURN_IF_ERROR(c.app.trainer.start(kind));
+  HITLOOP_RETURN_IF_ERROR(c.app.trainer.start(kind, /*gated=*/false));
   return Reply::json(job_json(c.app.trainer.snapshot()), 202);
 }
 

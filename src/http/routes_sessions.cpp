@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "http/api_json.h"
+#include "loop/loop_service.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::http {
@@ -107,7 +108,15 @@ Result<Reply> add_review(const Call& c) {
   if (body.value("kind", "label") == "audit") r.kind = ReviewKind::kAudit;
   HITLOOP_ASSIGN_OR_RETURN(Review saved,
                            c.app.store.with([&](Store& s) { return s.add_review(r); }));
-  return Reply::json(review_json(saved), 201);
+  HITLOOP_ASSIGN_OR_RETURN(SessionDetail d,
+                           c.app.store.with([&](Store& s) { return s.get_session(id); }));
+  Json out = review_json(saved);
+  // Shown after the answer: the model's verdict, and whether this review
+  // contradicts it (an eval-failure that feeds the next training set).
+  out["verdict"] = d.summary.verdict ? verdict_json(*d.summary.verdict) : Json(nullptr);
+  out["eval_failure"] =
+      d.summary.verdict.has_value() && d.summary.verdict->good != (r.label == Label::kGood);
+  return Reply::json(out, 201);
 }
 
 Result<Reply> delete_review(const Call& c) {
@@ -125,11 +134,18 @@ Result<Reply> queue_next(const Call& c) {
     HITLOOP_ASSIGN_OR_RETURN(int64_t id, parse_int_param("skip", part, 0, 1, INT64_MAX));
     skip.push_back(id);
   }
-  HITLOOP_ASSIGN_OR_RETURN(QueueItem item, c.app.store.with([&](Store& s) {
-    return s.next_for_review(c.who.name, skip);
+  HITLOOP_ASSIGN_OR_RETURN(loop::NextItem item, c.app.store.with([&](Store& s) {
+    return loop::next_for_review(s, c.who.name, skip, c.app.options.uncertainty_band);
   }));
   c.app.metrics.set_gauge("hitloop_review_queue_depth", static_cast<double>(item.remaining));
-  return Reply::json({{"session", item.next ? session_json(*item.next) : Json(nullptr)},
+  Json session = Json(nullptr);
+  if (item.session) {
+    session = session_json(*item.session);
+    // No anchoring: the reviewer sees the model's verdict only after answering.
+    session.erase("verdict");
+    session["reason"] = loop::reason_name(item.reason);
+  }
+  return Reply::json({{"session", session},
                       {"remaining", item.remaining},
                       {"reviewed_by_me", item.reviewed_by_me}});
 }

@@ -5,10 +5,13 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "http/router.h"
+#include "loop/loop_service.h"
 
 namespace hitloop::http {
 namespace {
@@ -40,7 +43,7 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
   server.set_keep_alive_max_count(10000);
   server.set_tcp_nodelay(true);  // else Nagle and delayed ACKs add 40 ms per request
   std::vector<Route> routes = api_routes();
-  for (auto* more : {&auth_routes, &model_routes, &ui_routes}) {
+  for (auto* more : {&auth_routes, &model_routes, &loop_routes, &ui_routes}) {
     auto extra = (*more)();
     routes.insert(routes.end(), extra.begin(), extra.end());
   }
@@ -78,6 +81,28 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     }
   });
 
+  // Pass-rate monitoring in the background (all traffic, hourly buckets);
+  // the dashboard asks for other scopes on demand.
+  std::mutex monitor_mu;
+  std::condition_variable monitor_cv;
+  bool monitor_stop = false;
+  std::thread monitor([&] {
+    std::unique_lock lock(monitor_mu);
+    while (options.monitor_seconds > 0 &&
+           !monitor_cv.wait_for(lock, std::chrono::seconds(options.monitor_seconds),
+                                [&] { return monitor_stop; })) {
+      lock.unlock();
+      auto report = app.store.with([](Store& s) {
+        using namespace std::chrono;
+        return loop::monitor_pass_rate(
+            s, loop::PassRateScope{},
+            duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+      });
+      if (report.ok()) app.notify_alerts(report->new_alerts);
+      lock.lock();
+    }
+  });
+
   int port = options.port;
   bool bound = port == 0 ? (port = server.bind_to_any_port(options.host.c_str())) > 0
                          : server.bind_to_port(options.host.c_str(), port);
@@ -90,6 +115,12 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     on_listening(port);
     if (!server.listen_after_bind()) result = Internal("the server stopped unexpectedly");
   }
+  {
+    std::lock_guard lock(monitor_mu);
+    monitor_stop = true;
+  }
+  monitor_cv.notify_all();
+  monitor.join();
   // Wake the signal thread if we are leaving for another reason.
   char zero = 0;
   (void)!write(g_signal_pipe[1], &zero, 1);

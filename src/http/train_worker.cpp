@@ -1,7 +1,8 @@
 #include <chrono>
 
 #include "http/app.h"
-#include "ml/pipeline.h"
+#include "loop/loop_service.h"
+#include "ml/train_manifest.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::http {
@@ -18,13 +19,13 @@ TrainWorker::~TrainWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status TrainWorker::start(const std::string& kind) {
+Status TrainWorker::start(const std::string& kind, bool gated) {
   HITLOOP_RETURN_IF_ERROR(ml::find_evaluator(kind).status());
   std::lock_guard lock(mu_);
   if (job_.state == "running") return AlreadyExists("a training job is already running");
   if (thread_.joinable()) thread_.join();
   job_ = TrainJob{"running", kind, now_ms(), {}, "", ""};
-  thread_ = std::thread(&TrainWorker::run, this, kind);
+  thread_ = std::thread(&TrainWorker::run, this, kind, gated);
   return Status::Ok();
 }
 
@@ -33,7 +34,7 @@ TrainJob TrainWorker::snapshot() const {
   return job_;
 }
 
-void TrainWorker::run(std::string kind) {
+void TrainWorker::run(std::string kind, bool gated) {
   auto note = [this](const std::string& line) {
     std::lock_guard lock(mu_);
     job_.progress.push_back(line);
@@ -45,32 +46,33 @@ void TrainWorker::run(std::string kind) {
     job_.model = st.ok() ? "v" + std::to_string(version) : "";
   };
   const ml::Evaluator* evaluator = *ml::find_evaluator(kind);
-  // Read the data under the lock, train without it, register under it.
-  Result<std::vector<LabeledSession>> sessions =
-      store_.with([](Store& s) { return collect_sessions(s, true); });
-  if (!sessions.ok()) return finish(sessions.status(), 0);
-  std::vector<ml::Example> examples;
-  for (LabeledSession& s : *sessions) {
-    if (!s.label) continue;
-    examples.push_back({std::move(s.session.model_input), std::move(s.session.model_output),
-                        std::move(s.session.category), label_value(*s.label), 1.0});
+  if (gated) {
+    ml::TrainOptions options;
+    options.progress = note;
+    // Retraining compares with the active model, so it holds the store for
+    // its whole run: reviews wait, evaluate calls do not.
+    Result<loop::RetrainOutcome> outcome = store_.with([&](Store& s) {
+      return loop::retrain(s, *evaluator, models_dir_, options, loop::GateParams{});
+    });
+    if (outcome.ok()) {
+      note(std::string(outcome->activated ? "activated" : "kept as candidate") + " v" +
+           std::to_string(outcome->version) + ": " + outcome->reason);
+      if (outcome->activated && on_activate_) on_activate_();
+    }
+    return finish(outcome.status(), outcome.ok() ? outcome->version : 0);
   }
+  // Read the data under the lock, train without it, register under it.
+  Result<std::vector<ml::Example>> read = store_.with(loop::training_examples);
+  if (!read.ok()) return finish(read.status(), 0);
+  std::vector<ml::Example> examples = std::move(read).value();
   note("training " + kind + " on " + std::to_string(examples.size()) + " labeled sessions");
   ml::TrainOptions options;
   options.progress = note;
   Result<ml::TrainReport> report = ml::train_with_validation(*evaluator, examples, options);
   if (!report.ok()) return finish(report.status(), 0);
   Result<int> version = store_.with([&](Store& s) -> Result<int> {
-    ml::Manifest manifest;
     Result<ModelRecord> active = s.active_model();
-    manifest.parent_version = active.ok() ? active->version : 0;
-    manifest.dataset_hash = ml::dataset_hash(examples);
-    manifest.n_train = report->n_examples;
-    manifest.validation = report->validation;
-    manifest.metrics = report->metrics;
-    manifest.metrics_by_category = report->by_category;
-    manifest.calibration = report->calibration;
-    manifest.threshold = report->threshold;
+    ml::Manifest manifest = ml::manifest_from(*report, examples, active.ok() ? active->version : 0);
     ml::Registry registry(s, models_dir_);
     return registry.add(*report->model, manifest, false);
   });
@@ -93,6 +95,22 @@ Status App::reload_active_model() {
   metrics.set_gauge("hitloop_active_model_version", loaded->version);
   model.set(std::make_shared<const ml::LoadedModel>(std::move(loaded).value()));
   return Status::Ok();
+}
+
+}  // namespace hitloop::http
+
+namespace hitloop::http {
+
+void App::notify_alerts(const std::vector<AlertRecord>& alerts) {
+  for (const AlertRecord& a : alerts) {
+    std::string text = "alert: pass rate " + a.direction + " from " + std::to_string(a.baseline) +
+                       " to " + std::to_string(a.observed) +
+                       (a.category.empty() ? "" : " in " + a.category);
+    options.log(text);
+    if (options.alert_webhook.empty()) continue;
+    Status st = post_webhook(options.alert_webhook, a);
+    if (!st.ok()) options.log("alert webhook: " + st.message());
+  }
 }
 
 }  // namespace hitloop::http

@@ -27,6 +27,7 @@ struct Manifest {
   std::string labels = "{0: bad, 1: good}";
   std::map<std::string, std::string> checksums;  // file -> BLAKE2b-256 hex
   int64_t created_at_ms = 0;
+  std::string note;  // why it is (not) active; kept in the registry row, not the file
 };
 
 std::string manifest_to_json(const Manifest& m);

@@ -1,6 +1,10 @@
 // Training with honest measurement: held-out metrics first (stratified
 // 5-fold below 2,000 rows, else a stratified 80/20 split; seeded), Platt
 // calibration on the out-of-fold margins, then the final fit on everything.
+// A self-validating evaluator (Evaluator::self_validating, the fine-tuned
+// encoder) instead gets one stratified 80/20 split: it trains on the 80%,
+// keeps its best epoch on the 20%, calibration is fitted there, and that
+// model is the final one (no refit).
 #pragma once
 
 #include <map>
@@ -20,7 +24,7 @@ struct TrainReport {
   double threshold = 0.5;                      // decision threshold on P(good)
   Metrics metrics;                             // held-out, on calibrated scores
   std::map<std::string, Metrics> by_category;  // held-out, when examples have categories
-  std::string validation;                      // "5-fold cross-validation" / "80/20 split"
+  std::string validation;  // "5-fold cross-validation" / "80/20 split" / "80/20 split, best epoch"
   int64_t n_examples = 0;
   double train_seconds = 0;
 };

@@ -119,6 +119,7 @@ Result<int> Registry::add(const Model& model, Manifest manifest, bool activate) 
   record.dataset_hash = manifest.dataset_hash;
   record.metrics_json = metrics_to_json(manifest.metrics);
   record.calibration_json = calibration_to_json(manifest.calibration);
+  record.note = manifest.note;
   record.path = fs::absolute(final_dir).lexically_normal().string();
   Status added = store_.add_model(record, activate);
   if (!added.ok()) {
@@ -130,6 +131,18 @@ Result<int> Registry::add(const Model& model, Manifest manifest, bool activate) 
 
 Result<LoadedModel> load_artifact(const std::string& dir) {
   fs::path manifest_path = fs::path(dir) / kManifestFile;
+  // A plain HF checkpoint directory (config.json, no manifest): scored by the
+  // encoder kind as it is, P(good) = P(label 1), threshold 0.5.
+  if (!fs::exists(manifest_path) && fs::exists(fs::path(dir) / "config.json")) {
+    HITLOOP_ASSIGN_OR_RETURN(const Evaluator* encoder, find_evaluator("encoder"));
+    HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, encoder->load(dir));
+    LoadedModel out;
+    out.name = dir;
+    out.manifest.kind = "encoder";
+    out.manifest.validation = "none (a HF checkpoint directory)";
+    out.model = std::move(model);
+    return out;
+  }
   HITLOOP_ASSIGN_OR_RETURN(std::string text, read_file(manifest_path.string()));
   HITLOOP_ASSIGN_OR_RETURN(Manifest manifest, parse_manifest(text, manifest_path.string()));
   for (const auto& [file, expected] : manifest.checksums) {

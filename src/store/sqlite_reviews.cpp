@@ -217,7 +217,7 @@ Status SqliteStore::add_verdicts(const std::vector<VerdictRecord>& verdicts) {
   return transaction([&] {
     Stmt ins(db_,
              "INSERT INTO verdicts(session_id, model_version, score, label, decision, latency_us, "
-             "created_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 "
+             "created_at, threshold, audit) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 "
              "WHERE EXISTS (SELECT 1 FROM sessions WHERE id = ?1)");
     for (const VerdictRecord& v : verdicts) {
       ins.bind(1, v.session_id)
@@ -226,7 +226,9 @@ Status SqliteStore::add_verdicts(const std::vector<VerdictRecord>& verdicts) {
           .bind(4, v.good ? "good" : "bad")
           .bind(5, v.decision)
           .bind(6, v.latency_us)
-          .bind(7, v.created_at_ms);
+          .bind(7, v.created_at_ms)
+          .bind_real(8, v.threshold)
+          .bind(9, static_cast<int64_t>(v.audit));
       HITLOOP_RETURN_IF_ERROR(ins.run());
     }
     return Status::Ok();

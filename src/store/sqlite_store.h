@@ -38,6 +38,16 @@ class SqliteStore final : public Store {
                                     const std::vector<int64_t>& skip) override;
   Status add_verdicts(const std::vector<VerdictRecord>& verdicts) override;
 
+  Result<std::vector<AuditPair>> audit_pairs() override;
+  Result<std::vector<std::pair<VerdictRecord, std::string>>> verdicts_since(
+      int64_t since_ms) override;
+  Result<std::vector<QueueCandidate>> queue_candidates(const std::string& reviewer,
+                                                       const std::vector<int64_t>& skip,
+                                                       int limit) override;
+  Result<std::vector<AlertRecord>> add_alerts(const std::vector<AlertRecord>& alerts) override;
+  Result<std::vector<AlertRecord>> list_alerts() override;
+  Result<AlertRecord> get_alert(int64_t id) override;
+
   Status add_user(const User& user) override;
   Result<User> find_user(const std::string& name) override;
   Result<std::vector<User>> list_users() override;

@@ -55,6 +55,8 @@ struct VerdictRecord {
   int model_version = 0;
   double score = 0;  // P(good)
   bool good = false;
+  double threshold = 0.5;  // the model's decision threshold at the time
+  bool audit = false;      // sampled for human audit
   std::string decision;
   int64_t latency_us = 0;
   int64_t created_at_ms = 0;
@@ -92,6 +94,38 @@ struct QueueItem {
   std::optional<SessionSummary> next;
   int64_t remaining = 0;       // sessions this reviewer has not reviewed
   int64_t reviewed_by_me = 0;  // sessions this reviewer has reviewed
+};
+
+// A human review and the latest model verdict made before it.
+struct AuditPair {
+  int64_t session_id = 0;
+  std::string category;
+  Label human = Label::kBad;
+  std::vector<std::string> tags;
+  ReviewKind kind = ReviewKind::kLabel;
+  int64_t reviewed_at_ms = 0;
+  VerdictRecord verdict;
+};
+
+// A session the reviewer has not reviewed, with what the queue needs.
+struct QueueCandidate {
+  int64_t session_id = 0;
+  int64_t created_at_ms = 0;
+  std::optional<VerdictRecord> verdict;  // the latest
+  std::optional<Label> label;            // majority human label
+  int64_t reviewers = 0;
+  bool audited = false;  // has an audit review
+};
+
+struct AlertRecord {
+  int64_t id = 0;
+  int64_t created_at_ms = 0;
+  int64_t bucket_start_ms = 0;
+  int64_t bucket_ms = 0;
+  std::string direction;  // drop | rise
+  double baseline = 0, observed = 0, statistic = 0;
+  std::string category;   // "" = all
+  int model_version = 0;  // 0 = all
 };
 
 struct User {
@@ -138,6 +172,19 @@ class Store {
   virtual Result<QueueItem> next_for_review(const std::string& reviewer,
                                             const std::vector<int64_t>& skip) = 0;
   virtual Status add_verdicts(const std::vector<VerdictRecord>& verdicts) = 0;
+
+  // The loop.
+  virtual Result<std::vector<AuditPair>> audit_pairs() = 0;
+  // Verdicts since `since_ms`, oldest first, each with its session's category.
+  virtual Result<std::vector<std::pair<VerdictRecord, std::string>>> verdicts_since(
+      int64_t since_ms) = 0;
+  virtual Result<std::vector<QueueCandidate>> queue_candidates(const std::string& reviewer,
+                                                               const std::vector<int64_t>& skip,
+                                                               int limit) = 0;
+  // Inserts alerts not stored yet; returns the new ones with their ids.
+  virtual Result<std::vector<AlertRecord>> add_alerts(const std::vector<AlertRecord>& alerts) = 0;
+  virtual Result<std::vector<AlertRecord>> list_alerts() = 0;
+  virtual Result<AlertRecord> get_alert(int64_t id) = 0;
 
   // Users, API keys, login sessions, settings. Secrets arrive hashed.
   virtual Status add_user(const User& user) = 0;                // AlreadyExists on a taken name

@@ -1,0 +1,37 @@
+// Alerts to a webhook: one JSON POST per new alert, short timeouts so a
+// slow receiver never holds up monitoring.
+#include <httplib.h>
+
+#include <nlohmann/json.hpp>
+
+#include "http/app.h"
+
+namespace hitloop::http {
+
+Status post_webhook(const std::string& url, const AlertRecord& a) {
+  static const std::string kScheme = "http://";
+  if (url.rfind(kScheme, 0) != 0)
+    return InvalidArgument("the alert webhook must be an http:// URL");
+  size_t slash = url.find('/', kScheme.size());
+  std::string host_port = url.substr(kScheme.size(), slash - kScheme.size());
+  std::string path = slash == std::string::npos ? "/" : url.substr(slash);
+  httplib::Client client(kScheme + host_port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(2);
+  nlohmann::ordered_json body = {{"type", "hitloop.pass_rate_alert"},
+                                 {"direction", a.direction},
+                                 {"baseline", a.baseline},
+                                 {"observed", a.observed},
+                                 {"statistic", a.statistic},
+                                 {"bucket_start", a.bucket_start_ms},
+                                 {"bucket_ms", a.bucket_ms},
+                                 {"category", a.category},
+                                 {"id", a.id}};
+  auto res = client.Post(path, body.dump(), "application/json");
+  if (!res) return IoError("POST " + url + " failed: " + httplib::to_string(res.error()));
+  if (res->status >= 300)
+    return IoError("POST " + url + " answered " + std::to_string(res->status));
+  return Status::Ok();
+}
+
+}  // namespace hitloop::http

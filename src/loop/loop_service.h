@@ -1,0 +1,86 @@
+// The loop on top of the store: what the server, `hitloop report`,
+// `hitloop retrain` and the demo ask of it. The algorithms themselves are
+// pure (agreement.h, automation.h, monitor.h, queue.h, retrain_policy.h);
+// this file gathers their inputs from the store and stores their results.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loop/agreement.h"
+#include "loop/automation.h"
+#include "loop/monitor.h"
+#include "loop/queue.h"
+#include "loop/retrain_policy.h"
+#include "ml/evaluator.h"
+#include "store/store.h"
+
+namespace hitloop::loop {
+
+// Human labels against the latest verdict made before them.
+Result<std::vector<AgreementItem>> agreement_items(Store& store);
+
+struct TagFailures {
+  std::string tag;
+  int64_t false_pass = 0, false_fail = 0;
+};
+std::vector<TagFailures> failures_by_tag(const std::vector<AgreementItem>& items);
+
+// Automation thresholds per category: audited items are the audit reviews;
+// traffic is every logged verdict's latest score per session.
+Result<std::map<std::string, std::optional<AutomationThreshold>>> automation_report(
+    Store& store, const std::vector<AgreementItem>& items, double target);
+
+struct PassRateReport {
+  std::vector<Bucket> buckets;
+  std::vector<AlertRecord> alerts;      // all stored alerts of this scope
+  std::vector<AlertRecord> new_alerts;  // raised by this call
+};
+struct PassRateScope {
+  int64_t bucket_ms = 3600 * 1000;
+  std::string category;   // "" = all
+  int model_version = 0;  // 0 = all
+  MonitorParams params;
+};
+// Buckets the logged verdicts, runs spike detection and stores new alerts.
+Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms);
+
+// The sessions behind an alert: its bucket's verdicts, lowest confidence first.
+Result<std::vector<SessionSummary>> alert_sessions(Store& store, const AlertRecord& alert);
+
+struct NextItem {
+  std::optional<SessionSummary> session;
+  QueueReason reason = QueueReason::kUnlabeled;
+  int64_t remaining = 0, reviewed_by_me = 0;
+};
+// The next session for `reviewer` by queue priority (queue.h).
+Result<NextItem> next_for_review(Store& store, const std::string& reviewer,
+                                 const std::vector<int64_t>& skip, double uncertainty_band);
+const char* reason_name(QueueReason r);
+
+struct RetrainOutcome {
+  int version = 0;
+  bool activated = false;
+  std::string reason;
+  GateResult gate;
+  int64_t train_examples = 0, holdout_examples = 0;
+};
+// Trains a challenger on human labels (frequent eval-failure types
+// oversampled), compares it with the active model on the frozen holdout and
+// activates it only when the gate says so.
+Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
+                               const std::string& models_dir, const ml::TrainOptions& options,
+                               const GateParams& gate);
+
+// Whether a session is in the frozen holdout (1 in 5, by its key). No
+// model trained from the store ever sees these labels, so the gate can
+// compare any two models on them fairly.
+bool in_holdout(const Session& s);
+
+// The store's human labels for training: each session's majority label,
+// the frozen holdout left out.
+Result<std::vector<ml::Example>> training_examples(Store& store);
+
+}  // namespace hitloop::loop
