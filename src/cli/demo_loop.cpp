@@ -51,8 +51,9 @@ std::vector<demo::ExampleSession> traffic(int round) {
 
 int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
   using namespace std::chrono;
-  const int64_t day0 = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count() -
-                       static_cast<int64_t>(kRounds + 1) * 24 * kHourMs;
+  // Days start on the hour so that every run buckets the same way.
+  int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+  const int64_t day0 = now / kHourMs * kHourMs - static_cast<int64_t>(kRounds + 1) * 24 * kHourMs;
   std::map<std::string, Truth> truth;  // external id -> ground truth
   const ml::Evaluator* evaluator = *ml::find_evaluator("ngram");
   ctx.out << "\nthe loop, " << kRounds << " simulated days of " << kTrafficPerRound
