@@ -29,6 +29,14 @@ elif ! dpkg-query -W -f='${Status}' python3-torch 2>/dev/null | grep -q "install
 fi
 blas=$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo unknown)
 echo "  libblas.so.3 -> $blas (what PyTorch's matmuls use; hitloop's go through oneDNN)"
+# Debian's default libblas.so.3 is the reference Netlib BLAS (~2 GFLOP/s):
+# the anchor would then take most of an hour. Run it anyway with ANCHOR=1,
+# or install an optimised BLAS (libopenblas0-pthread) first.
+if [ "$have_anchor" = 1 ] && [[ "$blas" == */blas/libblas.so.3* ]] && [ "${ANCHOR:-0}" != 1 ]; then
+  echo "  note: reference BLAS: skipping the PyTorch anchor (ANCHOR=1 runs it; or install"
+  echo "        libopenblas0-pthread, as a PyTorch deployment would have)"
+  have_anchor=0
+fi
 
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT

@@ -3,6 +3,7 @@
 // checkpoint directories.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 

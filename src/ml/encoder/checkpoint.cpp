@@ -2,9 +2,10 @@
 
 #include <torch/csrc/jit/serialization/pickle.h>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
+#include <set>
 
 #include "ml/encoder/layers.h"
 #include "ml/encoder/safetensors.h"
