@@ -39,6 +39,13 @@ Stmt& Stmt::bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Stmt& Stmt::bind_ref(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+  return *this;
+}
+Stmt& Stmt::bind_ref_or_null(int i, std::string_view text) {
+  return text.empty() ? bind_null(i) : bind_ref(i, text);
+}
 Stmt& Stmt::bind(int i, int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
@@ -48,7 +55,8 @@ Stmt& Stmt::bind_real(int i, double v) {
   return *this;
 }
 Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  // No copy (only the import's content hash, alive until the reset).
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
   return *this;
 }
 Stmt& Stmt::bind_null(int i) {

@@ -23,6 +23,10 @@ class Stmt {
 
   bool valid() const { return stmt_ != nullptr; }
   Stmt& bind(int i, std::string_view text);
+  // No copy: `text` must stay alive until the statement is reset (the
+  // import hot path binds row fields this way).
+  Stmt& bind_ref(int i, std::string_view text);
+  Stmt& bind_ref_or_null(int i, std::string_view text);
   Stmt& bind(int i, int64_t v);
   Stmt& bind_real(int i, double v);
   Stmt& bind_blob(int i, std::string_view bytes);

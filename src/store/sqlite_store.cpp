@@ -115,13 +115,13 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
   if (!exists) {
     // With an external id the insert itself is the lookup: it is ignored
     // when the id is taken, which is rare, and only then do we read it.
-    insert_session_.bind_or_null(1, row.external_id)
+    insert_session_.bind_ref_or_null(1, row.external_id)
         .bind_blob(2, hash)
         .bind(3, options.now_ms)
-        .bind(4, row.category)
-        .bind(5, row.model_input)
-        .bind(6, row.model_output)
-        .bind_or_null(7, row.metadata_json);
+        .bind_ref(4, row.category)
+        .bind_ref(5, row.model_input)
+        .bind_ref(6, row.model_output)
+        .bind_ref_or_null(7, row.metadata_json);
     HITLOOP_RETURN_IF_ERROR(insert_session_.run());
     if (sqlite3_changes(db_) == 1) {
       session_id = sqlite3_last_insert_rowid(db_);
