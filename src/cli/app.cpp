@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/clock.h"
 #ifdef HITLOOP_HAVE_ENCODER
 #include "ml/encoder/encoder_evaluator.h"
 #endif
@@ -17,10 +18,10 @@ namespace hitloop::cli {
 
 const std::vector<Command>& all_commands() {
   static const std::vector<Command> commands = {
-      import_command(), export_command(),      stats_command(), train_command(),
-      eval_command(),   predict_command(),     score_command(), models_command(),
-      serve_command(),  users_command(),  keys_command(),   report_command(), retrain_command(),  demo_command(),
-      example_data_command()};
+      import_command(),  export_command(),  stats_command(),       train_command(),
+      eval_command(),    predict_command(), score_command(),       models_command(),
+      serve_command(),   users_command(),   keys_command(),        report_command(),
+      retrain_command(), demo_command(),    example_data_command()};
   return commands;
 }
 
@@ -31,11 +32,6 @@ int fail(Context& ctx, const Status& status) {
 
 Result<std::unique_ptr<Store>> open_context_store(const Context& ctx) {
   return open_store(ctx.db_path);
-}
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 Status write_output(Context& ctx, const std::string& path, const std::string& data) {

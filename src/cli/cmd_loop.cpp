@@ -41,10 +41,7 @@ int run_report(Context& ctx, const Args& args) {
   if (!automation.ok()) return fail(ctx, automation.status());
   loop::PassRateScope scope;
   scope.bucket_ms = *minutes * 60 * 1000;
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
-                 .count();
-  auto monitor = loop::monitor_pass_rate(**store, scope, now);
+  auto monitor = loop::monitor_pass_rate(**store, scope, now_ms());
   if (!monitor.ok()) return fail(ctx, monitor.status());
   auto overall = loop::compute_agreement(*items);
   auto failures = loop::failures_by_tag(*items);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "core/clock.h"
 #include "store/store.h"
 
 namespace hitloop::cli {
@@ -36,8 +37,6 @@ Result<std::unique_ptr<Store>> open_context_store(const Context& ctx);
 // Writes `data` to `path` through a temp file and a rename, so a reader
 // never sees half a file; "-" or "" writes to ctx.out.
 Status write_output(Context& ctx, const std::string& path, const std::string& data);
-
-int64_t now_ms();
 
 // Commands, one file each.
 Command import_command();

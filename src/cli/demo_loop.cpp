@@ -50,10 +50,9 @@ std::vector<demo::ExampleSession> traffic(int round) {
 }  // namespace
 
 int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
-  using namespace std::chrono;
   // Days start on the hour so that every run buckets the same way.
-  int64_t now = duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-  const int64_t day0 = now / kHourMs * kHourMs - static_cast<int64_t>(kRounds + 1) * 24 * kHourMs;
+  const int64_t day0 =
+      now_ms() / kHourMs * kHourMs - static_cast<int64_t>(kRounds + 1) * 24 * kHourMs;
   std::map<std::string, Truth> truth;  // external id -> ground truth
   const ml::Evaluator* evaluator = *ml::find_evaluator("ngram");
   ctx.out << "\nthe loop, " << kRounds << " simulated days of " << kTrafficPerRound

@@ -5,14 +5,10 @@
 #include <iostream>
 
 #include "auth/auth.h"
+#include "core/clock.h"
 
 namespace hitloop::http {
 namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 std::string cookie_value(const httplib::Request& req, const std::string& name) {
   std::string cookies = req.get_header_value("Cookie");

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "auth/auth.h"
+#include "core/clock.h"
 #include "http/api_json.h"
 
 namespace hitloop::http {
@@ -9,11 +10,6 @@ namespace {
 
 constexpr char kDefaultTags[] =
     R"(["wrong_fact","made_up_policy","refusal","off_topic","rude","unhelpful"])";
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Result<std::string> string_field(const Json& body, const char* key) {
   if (!body.is_object() || !body.contains(key) || !body[key].is_string()) {

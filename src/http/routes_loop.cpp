@@ -2,16 +2,12 @@
 // gated retraining.
 #include <chrono>
 
+#include "core/clock.h"
 #include "http/api_json.h"
 #include "loop/loop_service.h"
 
 namespace hitloop::http {
 namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
 

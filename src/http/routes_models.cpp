@@ -1,6 +1,7 @@
 // Evaluation with the active model, model management and training.
 #include <chrono>
 
+#include "core/clock.h"
 #include "http/api_json.h"
 #include "http/verdict_log.h"
 #include "loop/sampling.h"
@@ -93,9 +94,7 @@ void log_verdict(const Call& c, const ml::LoadedModel& model, const ml::TextPair
   v.verdict.audit = loop::in_audit_sample(key, c.app.options.audit_rate);
   v.verdict.decision = v.verdict.good ? "pass" : "fail";
   v.verdict.latency_us = latency_us;
-  v.verdict.created_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+  v.verdict.created_at_ms = now_ms();
   c.app.verdicts.add(std::move(v));
 }
 

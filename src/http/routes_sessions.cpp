@@ -2,6 +2,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "core/clock.h"
 #include "http/api_json.h"
 #include "loop/loop_service.h"
 #include "store/dataset_queries.h"
@@ -10,11 +11,6 @@ namespace hitloop::http {
 namespace {
 
 constexpr size_t kMaxBatch = 1000;
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Result<Reply> ingest(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(Json body, c.body_json());

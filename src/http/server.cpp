@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.h"
 #include "http/router.h"
 #include "loop/loop_service.h"
 
@@ -92,12 +93,8 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
            !monitor_cv.wait_for(lock, std::chrono::seconds(options.monitor_seconds),
                                 [&] { return monitor_stop; })) {
       lock.unlock();
-      auto report = app.store.with([](Store& s) {
-        using namespace std::chrono;
-        return loop::monitor_pass_rate(
-            s, loop::PassRateScope{},
-            duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
-      });
+      auto report = app.store.with(
+          [](Store& s) { return loop::monitor_pass_rate(s, loop::PassRateScope{}, now_ms()); });
       if (report.ok()) app.notify_alerts(report->new_alerts);
       lock.lock();
     }

@@ -1,19 +1,13 @@
 #include <chrono>
 
+#include "core/clock.h"
 #include "http/app.h"
 #include "loop/loop_service.h"
 #include "ml/train_manifest.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::http {
-namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
+namespace {}  // namespace
 
 TrainWorker::~TrainWorker() {
   if (thread_.joinable()) thread_.join();

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/clock.h"
 #include "core/dataset.h"
 
 namespace hitloop::ml {
@@ -17,11 +18,6 @@ namespace {
 
 constexpr char kManifestFile[] = "manifest.json";
 constexpr char kTempPrefix[] = ".tmp-";
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Status write_text(const fs::path& p, const std::string& text) {
   std::ofstream f(p, std::ios::binary | std::ios::trunc);
