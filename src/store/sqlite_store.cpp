@@ -52,10 +52,14 @@ Status SqliteStore::init() {
 }
 
 Status SqliteStore::migrate() {
-  Stmt get(db_, "PRAGMA user_version");
   Status st;
-  if (get.step(st)) version_ = static_cast<int>(get.int64(0));
-  HITLOOP_RETURN_IF_ERROR(st);
+  {
+    // Finished before any migration runs: a statement still open on the
+    // connection makes DROP TABLE fail with "database table is locked".
+    Stmt get(db_, "PRAGMA user_version");
+    if (get.step(st)) version_ = static_cast<int>(get.int64(0));
+    HITLOOP_RETURN_IF_ERROR(st);
+  }
   const int latest = latest_known_version();
   if (version_ > latest) {
     return FailedPrecondition(path_ + ": database schema version " + std::to_string(version_) +

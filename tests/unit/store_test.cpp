@@ -6,7 +6,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/embedded.h"
 #include "store/dataset_queries.h"
+
+namespace hitloop::migrations {
+const std::vector<EmbeddedFile>& embedded_files();
+}
 
 namespace hitloop {
 namespace {
@@ -182,6 +187,99 @@ TEST_F(StoreTest, KeepsMetadataAndCategory) {
   EXPECT_EQ((*all)[0].session.category, "returns");
   EXPECT_EQ((*all)[0].session.external_id, "e1");
   EXPECT_FALSE((*all)[0].label.has_value());
+}
+
+Review review_of(int64_t session_id, std::string reviewer, Label label) {
+  Review r;
+  r.session_id = session_id;
+  r.reviewer = std::move(reviewer);
+  r.label = label;
+  r.created_at_ms = 2000;
+  return r;
+}
+
+TEST_F(StoreTest, TheReviewAfterAnUndoGetsANewIdNotTheDeletedOnes) {
+  auto store = open();
+  auto imported = store->import_rows({row("a", "b", std::nullopt)}, by("import"));
+  ASSERT_TRUE(imported.ok());
+  int64_t session = imported->session_ids[0];
+  auto first = store->add_review(review_of(session, "ann", Label::kGood));
+  auto undone = store->add_review(review_of(session, "ann", Label::kBad));
+  ASSERT_TRUE(first.ok() && undone.ok());
+  ASSERT_TRUE(store->delete_review(undone->id, "ann").ok());
+  auto next = store->add_review(review_of(session, "ann", Label::kBad));
+  ASSERT_TRUE(next.ok());
+  EXPECT_GT(next->id, undone->id);
+}
+
+// A store as hitloop wrote it before migration 005: schema 4, reviews
+// without AUTOINCREMENT.
+void make_schema4_store(const fs::path& path) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string sql =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+      "applied_at INTEGER NOT NULL DEFAULT (unixepoch()));";
+  for (const EmbeddedFile& f : migrations::embedded_files()) {
+    int number = std::atoi(std::string(f.name).c_str());
+    if (number > 4) continue;
+    sql += std::string(f.data) + ";INSERT INTO schema_migrations(version, name) VALUES(" +
+           std::to_string(number) + ", '" + std::string(f.name) + "');";
+  }
+  sql +=
+      "PRAGMA user_version=4;"
+      "INSERT INTO sessions(id, content_hash, created_at, category, model_input, model_output) "
+      "VALUES (1, x'01', 1, 'c', 'in 1', 'out 1'), (2, x'02', 1, '', 'in 2', 'out 2');"
+      "INSERT INTO reviews(id, session_id, reviewer, label, tags, note, created_at, kind) VALUES "
+      "(1, 1, 'ann', 'good', '[\"tone\"]', 'fine', 10, 'label'),"
+      "(2, 1, 'bob', 'bad', '[]', '', 11, 'audit'),"
+      "(5, 2, 'ann', 'bad', '[]', 'wrong', 12, 'label');"
+      "INSERT INTO verdicts(session_id, model_version, score, label, created_at) "
+      "VALUES (1, 1, 0.8, 'good', 5);";
+  char* error = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_close(db);
+}
+
+TEST_F(StoreTest, MigratingASchema4StoreKeepsEveryReviewAndNeverReusesItsIds) {
+  make_schema4_store(dir_ / "h.db");
+  auto store = open();
+  EXPECT_GE(store->schema_version(), 5);
+  auto one = store->get_session(1);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  ASSERT_EQ(one->reviews.size(), 2u);
+  EXPECT_EQ(one->reviews[0].id, 1);
+  EXPECT_EQ(one->reviews[0].tags, std::vector<std::string>{"tone"});
+  EXPECT_EQ(one->reviews[0].note, "fine");
+  EXPECT_EQ(one->reviews[1].kind, ReviewKind::kAudit);
+  EXPECT_EQ(one->summary.label, Label::kBad);  // the view still decides: a tie, latest wins
+  auto two = store->get_session(2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->reviews.size(), 1u);
+  EXPECT_EQ(two->reviews[0].id, 5);
+
+  // The highest id, deleted, is not handed out again.
+  ASSERT_TRUE(store->delete_review(5, "").ok());
+  auto next = store->add_review(review_of(2, "ann", Label::kGood));
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->id, 6);
+  store.reset();
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "h.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(
+      db,
+      "SELECT (SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master "
+      "WHERE type = 'index' AND tbl_name = 'reviews' ORDER BY name)), "
+      "(SELECT \"table\" || ':' || on_delete FROM pragma_foreign_key_list('reviews'))",
+      -1, &st, nullptr);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_ROW);
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+               "reviews_session,reviews_session_reviewer");
+  EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(st, 1)), "sessions:CASCADE");
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 }  // namespace
