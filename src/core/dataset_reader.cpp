@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_set>
 
 #include "core/csv.h"
 #include "core/dataset.h"
@@ -102,8 +103,16 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       return errors.add(rec.line, "duplicate column \"" + name + "\" in header");
     }
+    Role role = role_of(name);
+    // Two spellings of one column (input and model_input): which one holds
+    // the data is a guess, so neither is taken.
+    auto same = std::find(roles.begin(), roles.end(), role);
+    if (role != Role::kExtra && same != roles.end()) {
+      return errors.add(rec.line, "columns \"" + names[same - roles.begin()] + "\" and \"" + name +
+                                      "\" are the same column; keep one");
+    }
     names.push_back(name);
-    roles.push_back(role_of(name));
+    roles.push_back(role);
   }
   for (auto [role, name] :
        {std::pair{Role::kInput, "model_input"}, std::pair{Role::kOutput, "model_output"}}) {
@@ -165,12 +174,89 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
   }
 }
 
-// A JSON scalar as text: ids may be numbers, labels may be bools.
-bool scalar_text(const json& v, std::string& out) {
-  if (v.is_string()) return out = v.get<std::string>(), true;
-  if (v.is_number_integer()) return out = std::to_string(v.get<int64_t>()), true;
-  if (v.is_boolean()) return out = v.get<bool>() ? "true" : "false", true;
-  return false;
+// Parses one JSONL line. The JSON library would silently keep the last of
+// two equal keys in an object, so they are refused here (`duplicate`).
+bool parse_json_line(std::string_view text, json& out, std::string& error) {
+  // Hashed: a hostile line may hold an object with a million keys.
+  std::vector<std::unordered_set<std::string>> keys;  // per object being read
+  std::string duplicate;
+  auto watch = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      keys.emplace_back();
+    } else if (event == json::parse_event_t::object_end && !keys.empty()) {
+      keys.pop_back();
+    } else if (event == json::parse_event_t::key && !keys.empty()) {
+      auto [it, fresh] = keys.back().insert(parsed.get<std::string>());
+      if (!fresh && duplicate.empty()) duplicate = *it;
+    }
+    return true;
+  };
+  try {
+    out = json::parse(text, watch);
+  } catch (const json::parse_error& e) {
+    error = "invalid JSON at column " + std::to_string(e.byte);
+    return false;
+  }
+  if (!duplicate.empty()) {
+    error = "key \"" + duplicate.substr(0, 40) + "\" appears twice in one object";
+    return false;
+  }
+  return true;
+}
+
+std::string type_of(const json& v) {
+  if (v.is_number_integer()) return "an integer";
+  if (v.is_number()) return "a number";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_object()) return "an object";
+  if (v.is_array()) return "an array";
+  return "a " + std::string(v.type_name());
+}
+
+// Reads one field's value into `row`, by docs/formats.md: texts are strings,
+// ids strings or integers, labels as in CSV or a bool or 1/0; null is the
+// same as leaving the key out. Returns the reason when the type is wrong.
+std::string read_field(Role role, const json& v, ImportRow& row) {
+  if (v.is_null()) return "";
+  switch (role) {
+    case Role::kInput:
+    case Role::kOutput:
+    case Role::kCategory: {
+      const char* name = role == Role::kInput    ? "model_input"
+                         : role == Role::kOutput ? "model_output"
+                                                 : "category";
+      if (!v.is_string())
+        return std::string("field \"") + name + "\" must be a string, not " + type_of(v);
+      std::string& dest = role == Role::kInput    ? row.model_input
+                          : role == Role::kOutput ? row.model_output
+                                                  : row.category;
+      dest = v.get<std::string>();
+      return "";
+    }
+    case Role::kId:
+      if (v.is_string()) {
+        row.external_id = v.get<std::string>();
+      } else if (v.is_number_unsigned()) {
+        row.external_id = std::to_string(v.get<uint64_t>());
+      } else if (v.is_number_integer()) {
+        row.external_id = std::to_string(v.get<int64_t>());
+      } else {
+        return "field \"id\" must be a string or an integer, not " + type_of(v);
+      }
+      return "";
+    case Role::kGood: {
+      std::optional<Label> label;
+      if (v.is_boolean()) label = v.get<bool>() ? Label::kGood : Label::kBad;
+      if (v.is_number_integer() && (v == 0 || v == 1)) label = v == 1 ? Label::kGood : Label::kBad;
+      if (v.is_string()) label = parse_label(v.get<std::string>());
+      if (!label) return bad_label_message(v.dump());
+      row.label = label;
+      return "";
+    }
+    case Role::kExtra:
+      break;
+  }
+  return "";
 }
 
 void parse_jsonl_line(std::string_view text, int line, const ReadOptions& options,
@@ -179,49 +265,45 @@ void parse_jsonl_line(std::string_view text, int line, const ReadOptions& option
     return errors.add(line, "invalid UTF-8 at byte " + std::to_string(bad));
   }
   json obj;
-  try {
-    obj = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return errors.add(line, "invalid JSON at column " + std::to_string(e.byte));
-  }
+  std::string error;
+  if (!parse_json_line(text, obj, error)) return errors.add(line, error);
   if (!obj.is_object()) return errors.add(line, "expected a JSON object");
   ImportRow row;
   row.line = line;
   json metadata = json::object();
+  json unknown = json::object();
+  std::map<Role, std::string> key_of;  // which spelling gave each field
   bool ok = true;
-  auto string_field = [&](const char* key, const json& v, std::string& dest) {
-    if (!v.is_null() && !scalar_text(v, dest)) {
-      errors.add(line, std::string("field \"") + key + "\" must be a string");
+  for (auto& [key, v] : obj.items()) {
+    if (key == "metadata") {
+      if (v.is_object()) {
+        metadata = v;
+      } else if (!v.is_null()) {
+        errors.add(line, "field \"metadata\" must be an object, not " + type_of(v)), ok = false;
+      }
+      continue;
+    }
+    Role role = role_of(key);
+    if (role == Role::kExtra) {
+      unknown[key] = v;  // kept, like extra CSV columns
+      continue;
+    }
+    if (auto [it, fresh] = key_of.emplace(role, key); !fresh) {
+      errors.add(line,
+                 "keys \"" + it->second + "\" and \"" + key + "\" are the same field; keep one");
+      ok = false;
+      continue;
+    }
+    if (std::string reason = read_field(role, v, row); !reason.empty()) {
+      errors.add(line, reason), ok = false;
+    }
+  }
+  for (auto& [key, v] : unknown.items()) {
+    if (metadata.contains(key)) {
+      errors.add(line, "key \"" + key.substr(0, 40) + "\" is both a field and a key of metadata");
       ok = false;
     }
-  };
-  for (auto& [key, v] : obj.items()) {
-    if (key == "input" || key == "model_input")
-      string_field("model_input", v, row.model_input);
-    else if (key == "output" || key == "model_output")
-      string_field("model_output", v, row.model_output);
-    else if (key == "category")
-      string_field("category", v, row.category);
-    else if (key == "id")
-      string_field("id", v, row.external_id);
-    else if (key == "good" || key == "label") {
-      std::string text;
-      if (v.is_null()) continue;
-      if (!scalar_text(v, text) || !(row.label = parse_label(text))) {
-        errors.add(line, bad_label_message(v.dump()));
-        ok = false;
-      }
-    } else if (key == "metadata") {
-      if (v.is_null()) continue;
-      if (!v.is_object()) {
-        errors.add(line, "field \"metadata\" must be an object");
-        ok = false;
-      } else {
-        metadata.update(v);
-      }
-    } else {
-      metadata[key] = v;  // unknown fields are kept, like extra CSV columns
-    }
+    metadata[key] = v;
   }
   if (!metadata.empty()) row.metadata_json = metadata.dump();
   // A field of the wrong type already explains the row; don't add "empty".
