@@ -27,10 +27,81 @@ void print_agreement(std::ostream& out, const std::string& key, const loop::Agre
   out << buf;
 }
 
+// The report's text shows a blank category as "(none)".
+std::string category_name(const std::string& category) {
+  return category.empty() ? "(none)" : category;
+}
+
+Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
+
+Json agreement_json(const loop::AgreementStats& a) {
+  return {{"n", a.n},
+          {"agreement", a.agreement},
+          {"kappa", opt(a.kappa)},
+          {"false_pass", a.false_pass},
+          {"false_fail", a.false_fail},
+          {"false_pass_rate", opt(a.false_pass_rate)},
+          {"false_fail_rate", opt(a.false_fail_rate)},
+          {"auroc", opt(a.auroc)}};
+}
+
+Json alert_json(const AlertRecord& a) {
+  return {{"id", a.id},
+          {"created_at_ms", a.created_at_ms},
+          {"bucket_start_ms", a.bucket_start_ms},
+          {"bucket_ms", a.bucket_ms},
+          {"direction", a.direction},
+          {"baseline", a.baseline},
+          {"observed", a.observed},
+          {"statistic", a.statistic},
+          {"category", a.category.empty() ? Json(nullptr) : Json(a.category)},
+          {"model_version",
+           a.model_version ? Json("v" + std::to_string(a.model_version)) : Json(nullptr)}};
+}
+
+// Everything the text report shows, as one JSON object.
+Json report_json(const std::vector<loop::AgreementItem>& items, double target,
+                 const std::map<std::string, std::optional<loop::AutomationThreshold>>& automation,
+                 const std::vector<loop::TagFailures>& failures,
+                 const std::vector<AlertRecord>& alerts) {
+  Json j;
+  j["agreement"] = agreement_json(loop::compute_agreement(items));
+  Json by_version = Json::object(), by_category = Json::object();
+  for (const auto& [k, a] : loop::agreement_by_model_version(items)) {
+    by_version[k] = agreement_json(a);
+  }
+  for (const auto& [k, a] : loop::agreement_by_category(items)) by_category[k] = agreement_json(a);
+  j["agreement_by_model_version"] = by_version;
+  j["agreement_by_category"] = by_category;
+  j["automation_target"] = target;
+  Json cats = Json::object();
+  for (const auto& [cat, t] : automation) {
+    cats[cat] = t ? Json{{"threshold", t->confidence},
+                         {"support", t->support},
+                         {"agreement", t->agreement},
+                         {"lower_bound", t->lower_bound},
+                         {"automated_share", t->traffic_share}}
+                  : Json(nullptr);
+  }
+  j["automation"] = cats;
+  Json tags = Json::array();
+  for (const auto& f : failures) {
+    tags.push_back({{"tag", f.tag}, {"false_pass", f.false_pass}, {"false_fail", f.false_fail}});
+  }
+  j["failures_by_tag"] = tags;
+  Json list = Json::array();
+  for (const AlertRecord& a : alerts) list.push_back(alert_json(a));
+  j["alerts"] = list;
+  return j;
+}
+
 int run_report(Context& ctx, const Args& args) {
   Result<double> target = args.get_double("--target", 0.95);
   Result<long long> minutes = args.get_int("--bucket-minutes", 60);
   if (!target.ok()) return fail(ctx, target.status());
+  if (!(*target > 0 && *target < 1)) {
+    return fail(ctx, InvalidArgument("--target must be between 0 and 1"));
+  }
   if (!minutes.ok() || *minutes <= 0)
     return fail(ctx, InvalidArgument("--bucket-minutes must be positive"));
   Result<std::unique_ptr<Store>> store = open_context_store(ctx);
@@ -47,33 +118,16 @@ int run_report(Context& ctx, const Args& args) {
   auto failures = loop::failures_by_tag(*items);
 
   if (args.has("--json")) {
-    Json j;
-    j["agreement"] = {{"n", overall.n},
-                      {"agreement", overall.agreement},
-                      {"kappa", overall.kappa ? Json(*overall.kappa) : Json(nullptr)}};
-    Json by_version = Json::object();
-    for (const auto& [k, a] : loop::agreement_by_model_version(*items)) {
-      by_version[k] = {{"n", a.n}, {"agreement", a.agreement}};
-    }
-    j["agreement_by_model_version"] = by_version;
-    Json cats = Json::object();
-    for (const auto& [cat, t] : *automation) {
-      cats[cat] = t ? Json{{"threshold", t->confidence},
-                           {"support", t->support},
-                           {"lower_bound", t->lower_bound},
-                           {"automated_share", t->traffic_share}}
-                    : Json(nullptr);
-    }
-    j["automation"] = cats;
-    j["alerts"] = static_cast<int64_t>(monitor->alerts.size());
-    ctx.out << j.dump() << "\n";
+    ctx.out << report_json(*items, *target, *automation, failures, monitor->alerts).dump() << "\n";
     return 0;
   }
   std::ostream& out = ctx.out;
   out << "model vs human agreement (" << overall.n << " human labels with a prior verdict):\n";
   print_agreement(out, "all", overall);
   for (const auto& [k, a] : loop::agreement_by_model_version(*items)) print_agreement(out, k, a);
-  for (const auto& [k, a] : loop::agreement_by_category(*items)) print_agreement(out, k, a);
+  for (const auto& [k, a] : loop::agreement_by_category(*items)) {
+    print_agreement(out, category_name(k), a);
+  }
   out << "\nautomation at " << *target * 100 << "% agreement (95% lower bound) on audited data:\n";
   for (const auto& [cat, t] : *automation) {
     char buf[200];
@@ -81,10 +135,10 @@ int run_report(Context& ctx, const Args& args) {
       std::snprintf(buf, sizeof buf,
                     "  %-18s automate confidence >= %.2f  (%lld audited, lower bound %.3f): "
                     "%4.1f%% of traffic\n",
-                    cat.c_str(), t->confidence, static_cast<long long>(t->support), t->lower_bound,
-                    100 * t->traffic_share);
+                    category_name(cat).c_str(), t->confidence, static_cast<long long>(t->support),
+                    t->lower_bound, 100 * t->traffic_share);
     } else {
-      std::snprintf(buf, sizeof buf, "  %-18s humans still needed\n", cat.c_str());
+      std::snprintf(buf, sizeof buf, "  %-18s humans still needed\n", category_name(cat).c_str());
     }
     out << buf;
   }
@@ -106,26 +160,84 @@ int run_report(Context& ctx, const Args& args) {
   return 0;
 }
 
+// The recipe a retrain starts from: the active model's (kind, seed, base and
+// fine-tuning settings), or the defaults without an active model.
+Result<ml::Recipe> active_recipe(Store& store, std::string* about) {
+  Result<ModelRecord> active = store.active_model();
+  if (!active.ok()) {
+    if (active.status().code() == StatusCode::kNotFound) return ml::Recipe{};
+    return active.status();
+  }
+  HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
+  if (m.recipe) return *m.recipe;
+  *about = "the active model v" + std::to_string(m.version) +
+           " does not record how it was trained (it predates recipes in manifests)";
+  ml::Recipe r;
+  r.kind = m.kind;
+  return r;
+}
+
+std::string fig(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.3f", *v);
+  return buf;
+}
+
 int run_retrain(Context& ctx, const Args& args) {
+  // Every option is checked before any work.
   Result<double> tolerance = args.get_double("--tolerance", 0.0);
-  Result<long long> seed = args.get_int("--seed", 1);
   if (!tolerance.ok()) return fail(ctx, tolerance.status());
-  if (!seed.ok()) return fail(ctx, seed.status());
-  Result<std::unique_ptr<Store>> store = open_context_store(ctx);
-  if (!store.ok()) return fail(ctx, store.status());
-  Result<const ml::Evaluator*> evaluator = ml::find_evaluator(args.get("--kind", "ngram"));
-  if (!evaluator.ok()) return fail(ctx, evaluator.status());
-  ml::TrainOptions options;
-  options.seed = static_cast<uint64_t>(*seed);
-  options.progress = [&](const std::string& line) { ctx.err << "retrain: " << line << "\n"; };
   loop::GateParams gate;
   gate.tolerance = *tolerance;
-  auto outcome = loop::retrain(**store, **evaluator, models_dir(ctx, args), options, gate);
+  if (Status st = loop::validate_gate_params(gate); !st.ok()) {
+    return fail(ctx, InvalidArgument("--" + st.message()));
+  }
+  Result<long long> threads = args.get_int("--threads", 0);
+  if (!threads.ok()) return fail(ctx, threads.status());
+  Result<std::unique_ptr<Store>> store = open_context_store(ctx);
+  if (!store.ok()) return fail(ctx, store.status());
+  std::string about;
+  Result<ml::Recipe> defaults = active_recipe(**store, &about);
+  if (!defaults.ok()) return fail(ctx, defaults.status());
+  Result<ml::Recipe> recipe = recipe_from_args(args, *defaults);
+  if (!recipe.ok()) {
+    return fail(ctx, about.empty() ? recipe.status()
+                                   : InvalidArgument(recipe.status().message() + "; " + about));
+  }
+  const ml::Evaluator* evaluator = *ml::find_evaluator(recipe->kind);
+  loop::RetrainOptions options;
+  options.train = train_options(*recipe, static_cast<int>(*threads));
+  options.train.progress = [&](const std::string& line) { ctx.err << "retrain: " << line << "\n"; };
+  options.gate = gate;
+  options.force = args.has("--force");
+  auto outcome = loop::retrain(**store, *evaluator, models_dir(ctx, args), options);
   if (!outcome.ok()) return fail(ctx, outcome.status());
+  if (outcome->skipped) {
+    ctx.out << outcome->reason << " (--force retrains anyway)\n";
+    return 0;
+  }
+  const loop::GateResult& g = outcome->gate;
   ctx.out << "v" << outcome->version
           << (outcome->activated ? " activated: " : " kept as candidate: ") << outcome->reason
-          << "\n";
+          << "\n"
+          << "frozen holdout (" << outcome->holdout_examples << " sessions): challenger accuracy "
+          << fig(g.challenger_accuracy) << " AUROC " << fig(g.challenger_auroc);
+  if (g.active_accuracy) {
+    ctx.out << "; active accuracy " << fig(g.active_accuracy) << " AUROC " << fig(g.active_auroc);
+  }
+  ctx.out << "\n";
   return 0;
+}
+
+std::vector<Flag> retrain_flags() {
+  std::vector<Flag> flags = recipe_flags();
+  flags.insert(flags.end(),
+               {{"--tolerance", "T", "accept a challenger this much less accurate (default 0)"},
+                {"--force", "", "retrain even when no label changed since the active model"},
+                {"--threads", "N", "worker threads (default: all cores)"},
+                {"--models-dir", "DIR", "where artifacts go (default: beside the database)"}});
+  return flags;
 }
 
 }  // namespace
@@ -133,9 +245,10 @@ int run_retrain(Context& ctx, const Args& args) {
 Command report_command() {
   return {{"report",
            "",
-           "The loop's report: model-vs-human agreement (per model version and category),\n"
-           "the confidence above which verdicts could be automated per category, eval-failures\n"
-           "by tag, and pass-rate alerts.",
+           "Report on the loop: agreement, automation, eval-failures and alerts.\n\n"
+           "Model-vs-human agreement (per model version and category), the confidence above\n"
+           "which verdicts could be automated per category, eval-failures by tag, and\n"
+           "pass-rate alerts.",
            {{"--target", "T", "required agreement for automation (default 0.95)"},
             {"--bucket-minutes", "M", "pass-rate bucket width (default 60)"},
             {"--json", "", "print one JSON object"}},
@@ -145,18 +258,13 @@ Command report_command() {
 }
 
 Command retrain_command() {
-  return {{"retrain",
-           "",
-           "Retrain on all human labels (audits included; frequent eval-failure types\n"
-           "oversampled), compare the challenger with the active model on the frozen holdout\n"
-           "(McNemar), and activate it only if it is not worse; otherwise keep it as a\n"
+  return {{"retrain", "",
+           "Retrain, and activate the new model only if it is not worse than the active one.\n\n"
+           "Trains on all human labels (audits included; frequent eval-failure types\n"
+           "oversampled), compares the challenger with the active model on the frozen holdout\n"
+           "(McNemar), and activates it only if it is not worse; otherwise keeps it as a\n"
            "candidate with the reason. Roll back with: hitloop models activate V.",
-           {{"--kind", "ngram", "model kind (default ngram)"},
-            {"--tolerance", "T", "accept a challenger this much less accurate (default 0)"},
-            {"--seed", "N", "seed (default 1)"},
-            {"--models-dir", "DIR", "where artifacts go (default: beside the database)"}},
-           0,
-           0},
+           retrain_flags(), 0, 0},
           run_retrain};
 }
 

@@ -14,20 +14,54 @@ std::string date(int64_t ms) {
   return buf;
 }
 
+using Json = nlohmann::ordered_json;
+
+std::string fig(const std::optional<double>& v) {
+  if (!v) return "n/a";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.3f", *v);
+  return buf;
+}
+
+// The frozen-holdout figures a retrain's gate decided on, in one line.
+std::string gate_figures(const ml::GateRecord& g) {
+  std::string s = "frozen holdout (" + std::to_string(g.holdout_n) + "): challenger accuracy " +
+                  fig(g.challenger_accuracy) + " AUROC " + fig(g.challenger_auroc);
+  if (g.active_version) {
+    s += "; active v" + std::to_string(g.active_version) + " accuracy " + fig(g.active_accuracy) +
+         " AUROC " + fig(g.active_auroc);
+  }
+  return s;
+}
+
+// What the manifest says beyond the registry row (the gate, worse than
+// chance); an unreadable manifest shows as none.
+std::optional<ml::Manifest> manifest_of(const ModelRecord& m) {
+  Result<ml::Manifest> manifest = ml::read_manifest(m.path);
+  return manifest.ok() ? std::optional<ml::Manifest>(*manifest) : std::nullopt;
+}
+
+Json gate_json(const std::optional<ml::Manifest>& m) {
+  return m && m->gate ? Json::parse(ml::gate_to_json(*m->gate)) : Json(nullptr);
+}
+
 int list(Context& ctx, Store& store, bool json) {
   Result<std::vector<ModelRecord>> models = store.list_models();
   if (!models.ok()) return fail(ctx, models.status());
   if (json) {
-    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    Json arr = Json::array();
     for (const ModelRecord& m : *models) {
+      std::optional<ml::Manifest> manifest = manifest_of(m);
       arr.push_back({{"model", "v" + std::to_string(m.version)},
                      {"kind", m.kind},
                      {"status", m.status},
-                     {"parent", m.parent_version
-                                    ? nlohmann::ordered_json("v" + std::to_string(m.parent_version))
-                                    : nullptr},
+                     {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
+                                                 : Json(nullptr)},
                      {"created_at_ms", m.created_at_ms},
-                     {"metrics", nlohmann::ordered_json::parse(m.metrics_json)},
+                     {"metrics", Json::parse(m.metrics_json)},
+                     {"worse_than_chance", manifest && manifest->worse_than_chance},
+                     {"note", m.note.empty() ? Json(nullptr) : Json(m.note)},
+                     {"gate", gate_json(manifest)},
                      {"path", m.path}});
     }
     ctx.out << arr.dump() << "\n";
@@ -50,6 +84,10 @@ int list(Context& ctx, Store& store, bool json) {
                       : "n/a",
                   metrics.value("accuracy", 0.0), metrics.value("f1_bad", 0.0));
     ctx.out << line;
+    // Why it is (not) active: the gate's reason and figures, or the note.
+    std::optional<ml::Manifest> manifest = manifest_of(m);
+    if (!m.note.empty()) ctx.out << "       why: " << m.note << "\n";
+    if (manifest && manifest->gate) ctx.out << "       " << gate_figures(*manifest->gate) << "\n";
   }
   return 0;
 }
@@ -65,6 +103,7 @@ int show(Context& ctx, Store& store, const std::string& spec, bool json) {
   if (json) {
     auto j = nlohmann::ordered_json::parse(ml::manifest_to_json(m));
     j["status"] = record->status;
+    j["note"] = record->note.empty() ? Json(nullptr) : Json(record->note);
     j["path"] = record->path;
     ctx.out << j.dump() << "\n";
     return 0;
@@ -76,9 +115,13 @@ int show(Context& ctx, Store& store, const std::string& spec, bool json) {
           << "  trained on  " << m.n_train << " examples, dataset " << m.dataset_hash << "\n"
           << "  calibration Platt a=" << m.calibration.a << " b=" << m.calibration.b
           << ", threshold " << m.threshold << "\n"
-          << "  artifact    " << record->path << "\n"
-          << "held-out metrics (" << m.validation << "):\n";
+          << "  artifact    " << record->path << "\n";
+  if (m.recipe) ctx.out << "  recipe      " << ml::recipe_to_json(*m.recipe) << "\n";
+  if (!record->note.empty()) ctx.out << "  why         " << record->note << "\n";
+  if (m.gate) ctx.out << "  gate        " << gate_figures(*m.gate) << "\n";
+  ctx.out << "held-out metrics (" << m.validation << "):\n";
   print_metrics(ctx.out, m.metrics, m.metrics_by_category);
+  if (m.worse_than_chance) ctx.out << "WORSE THAN CHANCE: held-out AUROC below 0.5\n";
   return 0;
 }
 
@@ -97,6 +140,11 @@ int run(Context& ctx, const Args& args) {
     if (!record.ok()) return fail(ctx, InvalidArgument(record.status().message()));
     Result<ml::LoadedModel> loaded = ml::load_artifact(record->path);
     if (!loaded.ok()) return fail(ctx, loaded.status());
+    if (loaded->manifest.worse_than_chance) {
+      ctx.err << "hitloop: warning: v" << *version
+              << " ranks held-out data worse than chance (AUROC below 0.5); activating it as "
+                 "asked\n";
+    }
     Status st = (*store)->activate_model(*version);
     if (!st.ok()) return fail(ctx, st);
     ctx.out << "v" << *version << " is now the active model\n";

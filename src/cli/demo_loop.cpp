@@ -162,10 +162,11 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
     }
 
     // 4. Retrain; the gate decides.
-    ml::TrainOptions train_options;
-    train_options.progress = [](const std::string&) {};
-    auto outcome = loop::retrain(store, *evaluator, models_dir, train_options, loop::GateParams{});
-    std::string decision = !outcome.ok() ? "skipped: " + outcome.status().message()
+    loop::RetrainOptions retrain_options;
+    retrain_options.train.progress = [](const std::string&) {};
+    auto outcome = loop::retrain(store, *evaluator, models_dir, retrain_options);
+    std::string decision = !outcome.ok()      ? "skipped: " + outcome.status().message()
+                           : outcome->skipped ? "skipped: no new labels"
                            : outcome->activated
                                ? "v" + std::to_string(outcome->version) + " activated"
                                : "v" + std::to_string(outcome->version) + " kept (" +

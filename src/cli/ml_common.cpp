@@ -1,5 +1,6 @@
 #include "cli/ml_common.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -11,8 +12,11 @@
 
 namespace hitloop::cli {
 
-Result<std::vector<ml::Example>> examples_from_file(const std::string& path) {
+Result<std::vector<ml::Example>> examples_from_file(const std::string& path, int64_t* unlabeled) {
   HITLOOP_ASSIGN_OR_RETURN(ParsedDataset parsed, read_dataset_file(path, ReadOptions{}));
+  if (unlabeled) {
+    *unlabeled = std::erase_if(parsed.rows, [](const ImportRow& r) { return !r.label; });
+  }
   for (const ImportRow& row : parsed.rows) {
     if (!row.label) {
       parsed.errors.push_back(path + ":" + std::to_string(row.line) +
@@ -37,6 +41,52 @@ Result<std::vector<ml::Example>> examples_from_file(const std::string& path) {
 
 Result<std::vector<ml::Example>> examples_from_store(Store& store) {
   return loop::training_examples(store);
+}
+
+const std::vector<Flag>& recipe_flags() {
+  static const std::vector<Flag> flags = {
+      {"--kind", "ngram|encoder", "model kind (default ngram)"},
+      {"--base", "DIR", "encoder: the HF checkpoint to fine-tune"},
+      {"--epochs", "N", "encoder: passes over the data (default 3)"},
+      {"--lr", "X", "encoder: peak learning rate of AdamW (default 2e-5)"},
+      {"--batch-size", "N", "encoder: examples per step (default 8)"},
+      {"--max-length", "N", "encoder: tokens per (input, output) pair (default 128)"},
+      {"--weight-decay", "X", "encoder: AdamW weight decay, not on biases/LayerNorm (0.01)"},
+      {"--warmup-ratio", "X", "encoder: share of steps with a linear warm-up (default 0)"},
+      {"--seed", "N", "seed for splits and training (default 1)"}};
+  return flags;
+}
+
+Result<ml::Recipe> recipe_from_args(const Args& args, ml::Recipe r) {
+  r.kind = args.get("--kind", r.kind);
+  HITLOOP_ASSIGN_OR_RETURN(long long seed, args.get_int("--seed", static_cast<long long>(r.seed)));
+  if (seed < 0) return InvalidArgument("--seed must be >= 0");
+  r.seed = static_cast<uint64_t>(seed);
+  ml::EncoderTrainOptions& e = r.encoder;
+  if (args.has("--base")) {
+    e.base_dir = std::filesystem::absolute(args.get("--base")).lexically_normal().string();
+  }
+  HITLOOP_ASSIGN_OR_RETURN(long long epochs, args.get_int("--epochs", e.epochs));
+  HITLOOP_ASSIGN_OR_RETURN(long long batch, args.get_int("--batch-size", e.batch_size));
+  HITLOOP_ASSIGN_OR_RETURN(long long max_length, args.get_int("--max-length", e.max_length));
+  HITLOOP_ASSIGN_OR_RETURN(e.learning_rate, args.get_double("--lr", e.learning_rate));
+  HITLOOP_ASSIGN_OR_RETURN(e.weight_decay, args.get_double("--weight-decay", e.weight_decay));
+  HITLOOP_ASSIGN_OR_RETURN(e.warmup_ratio, args.get_double("--warmup-ratio", e.warmup_ratio));
+  // Clamped only to fit an int; the range check is validate_recipe's.
+  auto to_int = [](long long v) { return static_cast<int>(std::clamp(v, -1LL, 1LL << 30)); };
+  e.epochs = to_int(epochs);
+  e.batch_size = to_int(batch);
+  e.max_length = to_int(max_length);
+  HITLOOP_RETURN_IF_ERROR(ml::validate_recipe(r, /*cli=*/true));
+  return r;
+}
+
+ml::TrainOptions train_options(const ml::Recipe& recipe, int threads) {
+  ml::TrainOptions options;
+  options.seed = recipe.seed;
+  options.threads = threads;
+  options.encoder = recipe.encoder;
+  return options;
 }
 
 Result<ml::LoadOptions> load_options(const Args& args) {

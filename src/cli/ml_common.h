@@ -14,8 +14,10 @@
 
 namespace hitloop::cli {
 
-// Labeled examples from a CSV/JSONL file; every row must carry a label.
-Result<std::vector<ml::Example>> examples_from_file(const std::string& path);
+// Labeled examples from a CSV/JSONL file. Without `unlabeled` every row must
+// carry a label; with it, rows without one are skipped and counted there.
+Result<std::vector<ml::Example>> examples_from_file(const std::string& path,
+                                                    int64_t* unlabeled = nullptr);
 // Labeled examples from the store: each session's majority human label,
 // without the frozen holdout (loop::training_examples).
 Result<std::vector<ml::Example>> examples_from_store(Store& store);
@@ -36,12 +38,22 @@ void print_metrics(std::ostream& out, const ml::Metrics& m,
 std::string metrics_json(const ml::Metrics& m,
                          const std::map<std::string, ml::Metrics>& by_category);
 
+// The flags that say how to train (--kind, --seed, --base and the encoder's
+// fine-tuning settings), shared by train and retrain.
+const std::vector<Flag>& recipe_flags();
+// `defaults` with the recipe flags given in `args` applied (--base made
+// absolute), validated before any work is done.
+Result<ml::Recipe> recipe_from_args(const Args& args, ml::Recipe defaults);
+// TrainOptions that train by `recipe`.
+ml::TrainOptions train_options(const ml::Recipe& recipe, int threads);
+
 struct TrainRequest {
-  uint64_t seed = 1;
+  ml::Recipe recipe;
   int threads = 0;
-  ml::EncoderTrainOptions encoder;
   std::string models_dir;
-  bool activate = false;  // the first model is activated regardless
+  // Activate the new model. Without it only a first model is activated,
+  // and never one that ranks held-out data worse than chance.
+  bool activate = false;
   bool json = false;
 };
 

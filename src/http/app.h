@@ -73,16 +73,20 @@ class TrainWorker {
   TrainWorker(SharedStore& store, std::string models_dir)
       : store_(store), models_dir_(std::move(models_dir)) {}
   ~TrainWorker();
-  // AlreadyExists while a job runs. `gated`: retrain (loop::retrain) —
-  // challenger vs the active model on the frozen holdout, activated if not
-  // worse; else plain training into a candidate.
-  Status start(const std::string& kind, bool gated);
+  // `body`: the request's JSON object ("" = all defaults) with the fields
+  // of the CLI's flags: kind, base, epochs, lr, batch_size, max_length,
+  // weight_decay, warmup_ratio, seed (and force for a retrain). Checked
+  // before the job starts: InvalidArgument for a bad field, AlreadyExists
+  // while a job runs. `gated`: retrain (loop::retrain) from the active
+  // model's recipe, challenger vs the active model on the frozen holdout,
+  // activated if not worse; else plain training into a candidate.
+  Status start(const std::string& body, bool gated);
   TrainJob snapshot() const;
   // Called after a retrain activated a model (to load it for serving).
   void on_activate(std::function<void()> f) { on_activate_ = std::move(f); }
 
  private:
-  void run(std::string kind, bool gated);
+  void run(ml::Recipe recipe, bool gated, bool force);
   SharedStore& store_;
   std::string models_dir_;
   std::function<void()> on_activate_;

@@ -40,7 +40,8 @@ Result<Reply> agreement(const Call& c) {
   else if (by == "tag")
     add(loop::agreement_by_tag(items));
   else if (by == "week") {
-    HITLOOP_ASSIGN_OR_RETURN(auto weeks, loop::agreement_by_time(items, 7LL * 24 * 3600 * 1000));
+    HITLOOP_ASSIGN_OR_RETURN(auto weeks,
+                             loop::agreement_by_time(items, loop::kWeekMs, loop::kIsoWeekOriginMs));
     add(weeks);
   } else {
     return InvalidArgument("by must be model_version, category, tag or week");
@@ -141,7 +142,7 @@ Result<Reply> alert_sessions(const Call& c) {
 }
 
 Result<Reply> retrain(const Call& c) {
-  HITLOOP_RETURN_IF_ERROR(c.app.trainer.start("ngram", /*gated=*/true));
+  HITLOOP_RETURN_IF_ERROR(c.app.trainer.start(c.req.body, /*gated=*/true));
   return Reply::json(job_json(c.app.trainer.snapshot()), 202);
 }
 

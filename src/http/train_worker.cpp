@@ -1,4 +1,7 @@
 #include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <type_traits>
 
 #include "core/clock.h"
 #include "http/app.h"
@@ -7,19 +10,104 @@
 #include "store/dataset_queries.h"
 
 namespace hitloop::http {
-namespace {}  // namespace
+namespace {
+
+using Json = nlohmann::json;
+
+// The active model's recipe, or the defaults without an active model (or
+// with one whose manifest predates recipes: then only its kind).
+Result<ml::Recipe> active_recipe(Store& s) {
+  Result<ModelRecord> active = s.active_model();
+  if (!active.ok()) {
+    if (active.status().code() == StatusCode::kNotFound) return ml::Recipe{};
+    return active.status();
+  }
+  HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
+  if (m.recipe) return *m.recipe;
+  ml::Recipe r;
+  r.kind = m.kind;
+  return r;
+}
+
+// The request's fields over `r`, with the CLI flags' meaning; unknown
+// fields and wrong types are refused, so a typo never trains silently.
+Status apply_fields(const Json& body, ml::Recipe& r, bool& force) {
+  if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
+  auto number = [&](const std::string& key, auto& into) -> Status {
+    if (!body[key].is_number()) return InvalidArgument("\"" + key + "\" must be a number");
+    if (body[key].is_number_float() && std::is_integral_v<std::decay_t<decltype(into)>>) {
+      return InvalidArgument("\"" + key + "\" must be a whole number");
+    }
+    double v = body[key].get<double>();
+    if (std::is_integral_v<std::decay_t<decltype(into)>> && (v < -1e9 || v > 1e9)) {
+      return InvalidArgument("\"" + key + "\" is out of range");
+    }
+    into = static_cast<std::decay_t<decltype(into)>>(v);
+    return Status::Ok();
+  };
+  ml::EncoderTrainOptions& e = r.encoder;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "kind" || key == "base") {
+      if (!value.is_string()) return InvalidArgument("\"" + key + "\" must be a string");
+      if (key == "kind") r.kind = value.get<std::string>();
+      if (key == "base") {
+        e.base_dir =
+            std::filesystem::absolute(value.get<std::string>()).lexically_normal().string();
+      }
+    } else if (key == "force") {
+      if (!value.is_boolean()) return InvalidArgument("\"force\" must be true or false");
+      force = value.get<bool>();
+    } else if (key == "seed") {
+      int64_t seed = 0;
+      HITLOOP_RETURN_IF_ERROR(number(key, seed));
+      if (seed < 0) return InvalidArgument("\"seed\" must be >= 0");
+      r.seed = static_cast<uint64_t>(seed);
+    } else if (key == "epochs") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.epochs));
+    } else if (key == "batch_size") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.batch_size));
+    } else if (key == "max_length") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.max_length));
+    } else if (key == "lr" || key == "learning_rate") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.learning_rate));
+    } else if (key == "weight_decay") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.weight_decay));
+    } else if (key == "warmup_ratio") {
+      HITLOOP_RETURN_IF_ERROR(number(key, e.warmup_ratio));
+    } else {
+      return InvalidArgument("unknown field \"" + key +
+                             "\" (known: kind, base, epochs, lr, batch_size, max_length, "
+                             "weight_decay, warmup_ratio, seed, force)");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 TrainWorker::~TrainWorker() {
   if (thread_.joinable()) thread_.join();
 }
 
-Status TrainWorker::start(const std::string& kind, bool gated) {
-  HITLOOP_RETURN_IF_ERROR(ml::find_evaluator(kind).status());
+Status TrainWorker::start(const std::string& body, bool gated) {
+  // Everything is checked here, so a bad request is a 400, not a failed job.
+  ml::Recipe recipe;
+  if (gated) {
+    HITLOOP_ASSIGN_OR_RETURN(recipe, store_.with(active_recipe));
+  }
+  bool force = false;
+  if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    Json j = Json::parse(body, nullptr, false);
+    if (j.is_discarded()) return InvalidArgument("the body is not valid JSON");
+    HITLOOP_RETURN_IF_ERROR(apply_fields(j, recipe, force));
+  }
+  if (!gated && force) return InvalidArgument("\"force\" applies to POST /v1/retrain only");
+  HITLOOP_RETURN_IF_ERROR(ml::validate_recipe(recipe, /*cli=*/false));
   std::lock_guard lock(mu_);
   if (job_.state == "running") return AlreadyExists("a training job is already running");
   if (thread_.joinable()) thread_.join();
-  job_ = TrainJob{"running", kind, now_ms(), {}, "", ""};
-  thread_ = std::thread(&TrainWorker::run, this, kind, gated);
+  job_ = TrainJob{"running", recipe.kind, now_ms(), {}, "", ""};
+  thread_ = std::thread(&TrainWorker::run, this, recipe, gated, force);
   return Status::Ok();
 }
 
@@ -28,7 +116,7 @@ TrainJob TrainWorker::snapshot() const {
   return job_;
 }
 
-void TrainWorker::run(std::string kind, bool gated) {
+void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
   auto note = [this](const std::string& line) {
     std::lock_guard lock(mu_);
     job_.progress.push_back(line);
@@ -37,17 +125,25 @@ void TrainWorker::run(std::string kind, bool gated) {
     std::lock_guard lock(mu_);
     job_.state = st.ok() ? "done" : "failed";
     job_.error = st.ok() ? "" : st.message();
-    job_.model = st.ok() ? "v" + std::to_string(version) : "";
+    job_.model = st.ok() && version ? "v" + std::to_string(version) : "";
   };
-  const ml::Evaluator* evaluator = *ml::find_evaluator(kind);
+  const ml::Evaluator* evaluator = *ml::find_evaluator(recipe.kind);
+  ml::TrainOptions options;
+  options.seed = recipe.seed;
+  options.encoder = recipe.encoder;
   if (gated) {
-    ml::TrainOptions options;
-    options.progress = note;
+    loop::RetrainOptions retrain;
+    retrain.train = options;
+    retrain.train.progress = [&](const std::string& line) { note("retrain: " + line); };
+    retrain.force = force;
     // Retraining compares with the active model, so it holds the store for
     // its whole run: reviews wait, evaluate calls do not.
-    Result<loop::RetrainOutcome> outcome = store_.with([&](Store& s) {
-      return loop::retrain(s, *evaluator, models_dir_, options, loop::GateParams{});
-    });
+    Result<loop::RetrainOutcome> outcome =
+        store_.with([&](Store& s) { return loop::retrain(s, *evaluator, models_dir_, retrain); });
+    if (outcome.ok() && outcome->skipped) {
+      note("retrain: " + outcome->reason);
+      return finish(Status::Ok(), 0);
+    }
     if (outcome.ok()) {
       note(std::string(outcome->activated ? "activated" : "kept as candidate") + " v" +
            std::to_string(outcome->version) + ": " + outcome->reason);
@@ -59,14 +155,14 @@ void TrainWorker::run(std::string kind, bool gated) {
   Result<std::vector<ml::Example>> read = store_.with(loop::training_examples);
   if (!read.ok()) return finish(read.status(), 0);
   std::vector<ml::Example> examples = std::move(read).value();
-  note("training " + kind + " on " + std::to_string(examples.size()) + " labeled sessions");
-  ml::TrainOptions options;
+  note("training " + recipe.kind + " on " + std::to_string(examples.size()) + " labeled sessions");
   options.progress = note;
   Result<ml::TrainReport> report = ml::train_with_validation(*evaluator, examples, options);
   if (!report.ok()) return finish(report.status(), 0);
   Result<int> version = store_.with([&](Store& s) -> Result<int> {
     Result<ModelRecord> active = s.active_model();
     ml::Manifest manifest = ml::manifest_from(*report, examples, active.ok() ? active->version : 0);
+    if (report->worse_than_chance) manifest.note = "worse than chance on held-out data";
     ml::Registry registry(s, models_dir_);
     return registry.add(*report->model, manifest, false);
   });

@@ -63,12 +63,13 @@ std::map<std::string, AgreementStats> agreement_by_tag(const std::vector<Agreeme
 }
 
 Result<std::map<int64_t, AgreementStats>> agreement_by_time(const std::vector<AgreementItem>& items,
-                                                            int64_t width_ms) {
+                                                            int64_t width_ms, int64_t origin_ms) {
   if (width_ms <= 0) return InvalidArgument("time bucket width must be positive");
-  return group_agreement(items, [width_ms](const AgreementItem& it) {
-    int64_t q = it.at_ms / width_ms;
-    if (it.at_ms % width_ms != 0 && it.at_ms < 0) q--;
-    return std::vector<int64_t>{q * width_ms};
+  return group_agreement(items, [width_ms, origin_ms](const AgreementItem& it) {
+    int64_t t = it.at_ms - origin_ms;
+    int64_t q = t / width_ms;
+    if (t % width_ms != 0 && t < 0) q--;
+    return std::vector<int64_t>{origin_ms + q * width_ms};
   });
 }
 

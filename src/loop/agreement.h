@@ -64,8 +64,15 @@ std::map<std::string, AgreementStats> agreement_by_category(
     const std::vector<AgreementItem>& items);
 // Each distinct tag of an item counts once; untagged items are in no group.
 std::map<std::string, AgreementStats> agreement_by_tag(const std::vector<AgreementItem>& items);
-// Keyed by bucket start, floor(at_ms / width_ms) * width_ms. Error: width_ms <= 0.
+inline constexpr int64_t kWeekMs = 7LL * 24 * 3600 * 1000;
+// Monday 1970-01-05 00:00 UTC: weeks counted from here start on Monday, as
+// ISO 8601 weeks do (the epoch itself was a Thursday).
+inline constexpr int64_t kIsoWeekOriginMs = 4LL * 24 * 3600 * 1000;
+
+// Keyed by bucket start, origin_ms + floor((at_ms - origin_ms) / width_ms) *
+// width_ms. Error: width_ms <= 0.
 Result<std::map<int64_t, AgreementStats>> agreement_by_time(const std::vector<AgreementItem>& items,
-                                                            int64_t width_ms);
+                                                            int64_t width_ms,
+                                                            int64_t origin_ms = 0);
 
 }  // namespace hitloop::loop

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -136,30 +137,52 @@ const char* reason_name(QueueReason r) {
   return "unlabeled";
 }
 
+Candidate queue_candidate(const QueueCandidate& r) {
+  Candidate c;
+  c.session_id = r.session_id;
+  c.created_at_ms = r.created_at_ms;
+  c.labeled = r.label.has_value();
+  if (r.verdict) {
+    c.score = r.verdict->score;
+    c.threshold = r.verdict->threshold;
+    c.audit_sampled = r.verdict->audit && !r.audited;
+    // A single human label that the model contradicts with high
+    // confidence gets a second opinion before it is trusted.
+    bool model_good = r.verdict->score >= r.verdict->threshold;
+    c.needs_second_review = r.label && r.reviewers == 1 &&
+                            model_good != (*r.label == Label::kGood) &&
+                            confidence(r.verdict->score) >= kDefaultSecondReviewConfidence;
+  }
+  return c;
+}
+
+std::optional<QueueReason> queue_reason(const SessionDetail& d, const std::string& reviewer,
+                                        double uncertainty_band) {
+  // The same row Store::queue_candidates gives, from the session's detail.
+  QueueCandidate row;
+  row.session_id = d.summary.session.id;
+  row.created_at_ms = d.summary.session.created_at_ms;
+  row.verdict = d.summary.verdict;
+  row.label = d.summary.label;
+  std::set<std::string> reviewers;
+  for (const Review& r : d.reviews) {
+    if (r.reviewer == reviewer) return std::nullopt;  // never offered to them again
+    reviewers.insert(r.reviewer);
+    row.audited = row.audited || r.kind == ReviewKind::kAudit;
+  }
+  row.reviewers = static_cast<int64_t>(reviewers.size());
+  auto ordered = order_queue({queue_candidate(row)}, uncertainty_band);
+  if (ordered.empty()) return std::nullopt;
+  return ordered.front().second;
+}
+
 Result<NextItem> next_for_review(Store& store, const std::string& reviewer,
                                  const std::vector<int64_t>& skip, double uncertainty_band) {
   constexpr int kCandidates = 5000;
   HITLOOP_ASSIGN_OR_RETURN(std::vector<QueueCandidate> rows,
                            store.queue_candidates(reviewer, skip, kCandidates));
   std::vector<Candidate> candidates;
-  for (const QueueCandidate& r : rows) {
-    Candidate c;
-    c.session_id = r.session_id;
-    c.created_at_ms = r.created_at_ms;
-    c.labeled = r.label.has_value();
-    if (r.verdict) {
-      c.score = r.verdict->score;
-      c.threshold = r.verdict->threshold;
-      c.audit_sampled = r.verdict->audit && !r.audited;
-      // A single human label that the model contradicts with high
-      // confidence gets a second opinion before it is trusted.
-      bool model_good = r.verdict->score >= r.verdict->threshold;
-      c.needs_second_review = r.label && r.reviewers == 1 &&
-                              model_good != (*r.label == Label::kGood) &&
-                              confidence(r.verdict->score) >= kDefaultSecondReviewConfidence;
-    }
-    candidates.push_back(c);
-  }
+  for (const QueueCandidate& r : rows) candidates.push_back(queue_candidate(r));
   auto ordered = order_queue(std::move(candidates), uncertainty_band);
   NextItem out;
   out.remaining = static_cast<int64_t>(ordered.size());
@@ -180,44 +203,50 @@ bool in_holdout(const Session& s) {
   return session_key_hash(key) % 5 == 0;
 }
 
+namespace {
+
+ml::Example example_of(const LabeledSession& s) {
+  return {s.session.model_input, s.session.model_output, s.session.category, label_value(*s.label),
+          1.0};
+}
+
+}  // namespace
+
 Result<std::vector<ml::Example>> training_examples(Store& store) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
   std::vector<ml::Example> out;
   for (LabeledSession& s : sessions) {
-    if (!s.label || in_holdout(s.session)) continue;
-    out.push_back({std::move(s.session.model_input), std::move(s.session.model_output),
-                   std::move(s.session.category), label_value(*s.label), 1.0});
+    if (s.label && !in_holdout(s.session)) out.push_back(example_of(s));
   }
+  return out;
+}
+
+Result<std::vector<ml::Example>> holdout_examples(Store& store) {
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
+  std::vector<ml::Example> out;
+  for (LabeledSession& s : sessions) {
+    if (s.label && in_holdout(s.session)) out.push_back(example_of(s));
+  }
+  return out;
+}
+
+HoldoutFigures evaluate_on_holdout(const ml::LoadedModel& model,
+                                   const std::vector<ml::Example>& holdout) {
+  HoldoutFigures out;
+  out.scored = ml::evaluate_model(model, holdout);
+  for (size_t i = 0; i < holdout.size(); ++i) {
+    out.result.correct.push_back(model.is_good(out.scored.scores[i]) == (holdout[i].label == 1));
+  }
+  out.result.auroc = out.scored.metrics.auroc;
   return out;
 }
 
 namespace {
 
-HoldoutResult evaluate_on(const ml::LoadedModel& model, const std::vector<ml::Example>& holdout) {
-  std::vector<ml::TextPair> pairs;
-  std::vector<int> labels;
-  for (const ml::Example& e : holdout) {
-    pairs.push_back({e.input, e.output});
-    labels.push_back(e.label);
-  }
-  std::vector<double> scores(pairs.size());
-  model.score(pairs, scores);
-  HoldoutResult r;
-  for (size_t i = 0; i < scores.size(); ++i)
-    r.correct.push_back(model.is_good(scores[i]) == (labels[i] == 1));
-  r.auroc = ml::auroc(labels, scores);
-  return r;
-}
-
-}  // namespace
-
-Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
-                               const std::string& models_dir, const ml::TrainOptions& options,
-                               const GateParams& gate) {
-  HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
+// Eval-failures per session: the tags of human labels that contradicted the
+// model ("false_pass"/"false_fail" when the reviewer gave none).
+Result<std::map<int64_t, std::vector<std::string>>> eval_failures(Store& store) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<AuditPair> pairs, store.audit_pairs());
-  // Eval-failures per session: the tags of human labels that contradicted
-  // the model ("false_pass"/"false_fail" when the reviewer gave none).
   std::map<int64_t, std::vector<std::string>> failures;
   for (const AuditPair& p : pairs) {
     if (p.verdict.good == (p.human == Label::kGood)) continue;
@@ -225,21 +254,86 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
     if (p.tags.empty()) tags.push_back(p.verdict.good ? "false_pass" : "false_fail");
     tags.insert(tags.end(), p.tags.begin(), p.tags.end());
   }
+  return failures;
+}
+
+// The active model's manifest, if there is an active model.
+Result<std::optional<ml::Manifest>> active_manifest(Store& store) {
+  Result<ModelRecord> active = store.active_model();
+  if (!active.ok()) {
+    if (active.status().code() == StatusCode::kNotFound) return std::optional<ml::Manifest>();
+    return active.status();
+  }
+  HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
+  return std::optional<ml::Manifest>(std::move(m));
+}
+
+// Whether training now would repeat the active model's training: the same
+// labels (weights aside: they follow verdicts, not labels) and the same
+// recipe. Manifests without a labels hash fall back to the dataset hash;
+// without a recipe, to the kind.
+bool nothing_new(const ml::Manifest& active, const std::vector<ml::Example>& train,
+                 const ml::Recipe& recipe) {
+  std::string labels = ml::labels_hash(train);
+  bool same_labels =
+      labels == (active.labels_hash.empty() ? active.dataset_hash : active.labels_hash);
+  bool same_recipe = active.recipe
+                         ? ml::recipe_to_json(*active.recipe) == ml::recipe_to_json(recipe)
+                         : active.kind == recipe.kind;
+  return same_labels && same_recipe;
+}
+
+std::string fmt3(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", v);
+  return buf;
+}
+
+ml::GateRecord gate_record(const GateResult& g, int active_version, int64_t holdout_n) {
+  ml::GateRecord r;
+  r.promoted = g.decision == GateDecision::kPromote;
+  r.reason = g.reason;
+  r.holdout_n = holdout_n;
+  r.challenger_accuracy = g.challenger_accuracy;
+  r.challenger_auroc = g.challenger_auroc;
+  r.active_version = g.active_accuracy ? active_version : 0;
+  r.active_accuracy = g.active_accuracy;
+  r.active_auroc = g.active_auroc;
+  r.p_worse = g.p_worse;
+  return r;
+}
+
+}  // namespace
+
+Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
+                               const std::string& models_dir, const RetrainOptions& options) {
+  HITLOOP_RETURN_IF_ERROR(validate_gate_params(options.gate));
+  const ml::ProgressFn& progress = options.train.progress;
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
+  HITLOOP_ASSIGN_OR_RETURN(auto failures, eval_failures(store));
   std::vector<ml::Example> train, holdout;
   std::vector<std::vector<std::string>> train_failures;
   for (LabeledSession& s : sessions) {
     if (!s.label) continue;
-    ml::Example e{s.session.model_input, s.session.model_output, s.session.category,
-                  label_value(*s.label), 1.0};
     if (in_holdout(s.session)) {
-      holdout.push_back(std::move(e));
-    } else {
-      train_failures.push_back(failures[s.session.id]);
-      train.push_back(std::move(e));
+      holdout.push_back(example_of(s));
+      continue;
     }
+    auto f = failures.find(s.session.id);
+    train_failures.push_back(f == failures.end() ? std::vector<std::string>{} : f->second);
+    train.push_back(example_of(s));
   }
   HITLOOP_ASSIGN_OR_RETURN(std::vector<double> weights, oversampling_weights(train_failures));
-  for (size_t i = 0; i < train.size(); ++i) train[i].weight = weights[i];
+  RetrainOutcome out;
+  double max_weight = 1;
+  for (size_t i = 0; i < train.size(); ++i) {
+    train[i].weight = weights[i];
+    out.eval_failures += !train_failures[i].empty();
+    out.oversampled += weights[i] > 1;
+    max_weight = std::max(max_weight, weights[i]);
+  }
+  out.train_examples = static_cast<int64_t>(train.size());
+  out.holdout_examples = static_cast<int64_t>(holdout.size());
   int holdout_good = 0;
   for (const ml::Example& e : holdout) holdout_good += e.label;
   if (holdout.size() < 10 || holdout_good == 0 ||
@@ -247,32 +341,54 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
     return InvalidArgument("the frozen holdout has " + std::to_string(holdout.size()) +
                            " labeled sessions; retraining needs at least 10 with both labels");
   }
-  options.progress("retrain: " + std::to_string(train.size()) + " training examples (" +
-                   std::to_string(failures.size()) + " sessions with eval-failures oversampled), " +
-                   std::to_string(holdout.size()) + " in the frozen holdout");
+
+  ml::Recipe recipe;
+  recipe.kind = std::string(evaluator.kind());
+  recipe.seed = options.train.seed;
+  if (recipe.kind == "encoder") recipe.encoder = options.train.encoder;
+  HITLOOP_ASSIGN_OR_RETURN(std::optional<ml::Manifest> active_m, active_manifest(store));
+  if (active_m && !options.force && nothing_new(*active_m, train, recipe)) {
+    out.skipped = true;
+    out.version = active_m->version;
+    out.reason = "no new labels since the active model v" + std::to_string(active_m->version) +
+                 " (the same " + std::to_string(train.size()) +
+                 " labeled sessions, the same recipe): nothing to retrain";
+    return out;
+  }
+  progress(std::to_string(train.size()) + " labeled sessions to train on, " +
+           std::to_string(out.eval_failures) + " of them eval-failures (" +
+           std::to_string(out.oversampled) + " weighted above 1, up to " + fmt3(max_weight) +
+           "x); " + std::to_string(holdout.size()) + " in the frozen holdout");
   HITLOOP_ASSIGN_OR_RETURN(ml::TrainReport report,
-                           ml::train_with_validation(evaluator, train, options));
+                           ml::train_with_validation(evaluator, train, options.train));
 
   ml::LoadedModel challenger;
   challenger.manifest.calibration = report.calibration;
   challenger.manifest.threshold = report.threshold;
   challenger.model = std::shared_ptr<const ml::Model>(std::move(report.model));
-  HoldoutResult challenger_result = evaluate_on(challenger, holdout);
+  HoldoutFigures challenger_figures = evaluate_on_holdout(challenger, holdout);
   ml::Registry registry(store, models_dir);
   Result<ml::LoadedModel> active = registry.load(0);
+  if (!active.ok() && active.status().code() != StatusCode::kNotFound) return active.status();
   std::optional<HoldoutResult> active_result;
-  if (active.ok()) active_result = evaluate_on(*active, holdout);
-  HITLOOP_ASSIGN_OR_RETURN(GateResult decision,
-                           champion_challenger_gate(active_result, challenger_result, gate));
-
-  RetrainOutcome out;
+  if (active.ok()) active_result = evaluate_on_holdout(*active, holdout).result;
+  HITLOOP_ASSIGN_OR_RETURN(
+      GateResult decision,
+      champion_challenger_gate(active_result, challenger_figures.result, options.gate));
+  // A challenger that ranks its own held-out data worse than chance is not
+  // trusted even if the frozen holdout happens to favour it.
+  if (report.worse_than_chance && decision.decision == GateDecision::kPromote) {
+    decision.decision = GateDecision::kKeepCandidate;
+    decision.reason = "challenger ranks worse than chance on its training hold-out (AUROC " +
+                      fmt3(report.metrics.auroc.value_or(0.5)) + ")";
+  }
   out.gate = decision;
   out.activated = decision.decision == GateDecision::kPromote;
   out.reason = decision.reason;
-  out.train_examples = static_cast<int64_t>(train.size());
-  out.holdout_examples = static_cast<int64_t>(holdout.size());
   ml::Manifest manifest = ml::manifest_from(report, train, active.ok() ? active->version : 0);
   manifest.note = decision.reason;
+  manifest.gate = gate_record(decision, active.ok() ? active->version : 0,
+                              static_cast<int64_t>(holdout.size()));
   HITLOOP_ASSIGN_OR_RETURN(out.version, registry.add(*challenger.model, manifest, out.activated));
   return out;
 }

@@ -15,6 +15,7 @@
 #include "loop/queue.h"
 #include "loop/retrain_policy.h"
 #include "ml/evaluator.h"
+#include "ml/registry.h"
 #include "store/store.h"
 
 namespace hitloop::loop {
@@ -59,20 +60,47 @@ struct NextItem {
 Result<NextItem> next_for_review(Store& store, const std::string& reviewer,
                                  const std::vector<int64_t>& skip, double uncertainty_band);
 const char* reason_name(QueueReason r);
+// The queue's view of a stored row, as next_for_review sees it.
+Candidate queue_candidate(const QueueCandidate& row);
+// Why the queue offers the session `d` to `reviewer` now; none when it does
+// not (they reviewed it already, or nothing about it is pending).
+std::optional<QueueReason> queue_reason(const SessionDetail& d, const std::string& reviewer,
+                                        double uncertainty_band);
+
+struct RetrainOptions {
+  ml::TrainOptions train;  // seed, threads, encoder recipe, progress
+  GateParams gate;
+  // Retrain even when neither the labels nor the recipe changed since the
+  // active model was trained.
+  bool force = false;
+};
 
 struct RetrainOutcome {
+  bool skipped = false;  // nothing changed since the active model: no version added
   int version = 0;
   bool activated = false;
   std::string reason;
   GateResult gate;
   int64_t train_examples = 0, holdout_examples = 0;
+  int64_t eval_failures = 0;  // training sessions with an eval-failure
+  int64_t oversampled = 0;    // of those, weighted above 1
 };
+
 // Trains a challenger on human labels (frequent eval-failure types
 // oversampled), compares it with the active model on the frozen holdout and
-// activates it only when the gate says so.
+// activates it only when the gate says so and the challenger ranks better
+// than chance. Without new labels (and with the active model's recipe) it
+// trains nothing and says so (skipped), unless `force`.
 Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
-                               const std::string& models_dir, const ml::TrainOptions& options,
-                               const GateParams& gate);
+                               const std::string& models_dir, const RetrainOptions& options);
+
+// How a model does on the frozen holdout, computed as the gate computes it.
+struct HoldoutFigures {
+  HoldoutResult result;  // per-example correctness, AUROC
+  ml::Scored scored;     // all metrics
+};
+HoldoutFigures evaluate_on_holdout(const ml::LoadedModel& model,
+                                   const std::vector<ml::Example>& holdout);
 
 // Whether a session is in the frozen holdout (1 in 5, by its key). No
 // model trained from the store ever sees these labels, so the gate can
@@ -82,5 +110,8 @@ bool in_holdout(const Session& s);
 // The store's human labels for training: each session's majority label,
 // the frozen holdout left out.
 Result<std::vector<ml::Example>> training_examples(Store& store);
+
+// The frozen holdout's labeled sessions, in the order the gate uses.
+Result<std::vector<ml::Example>> holdout_examples(Store& store);
 
 }  // namespace hitloop::loop

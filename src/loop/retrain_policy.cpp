@@ -65,15 +65,20 @@ double mcnemar_two_sided_p(int64_t b, int64_t c) {
   return std::min(1.0, 2 * std::min(upper, lower));
 }
 
-Result<GateResult> champion_challenger_gate(const std::optional<HoldoutResult>& active,
-                                            const HoldoutResult& challenger,
-                                            const GateParams& params) {
+Status validate_gate_params(const GateParams& params) {
   if (!(params.tolerance >= 0.0) || !std::isfinite(params.tolerance)) {
     return InvalidArgument("tolerance must be a number >= 0");
   }
   if (!(params.alpha > 0.0 && params.alpha < 1.0)) {
     return InvalidArgument("alpha must be in (0, 1)");
   }
+  return Status::Ok();
+}
+
+Result<GateResult> champion_challenger_gate(const std::optional<HoldoutResult>& active,
+                                            const HoldoutResult& challenger,
+                                            const GateParams& params) {
+  HITLOOP_RETURN_IF_ERROR(validate_gate_params(params));
   if (challenger.correct.empty()) return InvalidArgument("the holdout is empty");
   if (active && active->correct.size() != challenger.correct.size()) {
     return InvalidArgument("active and challenger holdout results differ in size");
@@ -84,9 +89,12 @@ Result<GateResult> champion_challenger_gate(const std::optional<HoldoutResult>& 
       static_cast<double>(std::count(challenger.correct.begin(), challenger.correct.end(), true)) /
       n;
   r.challenger_auroc = challenger.auroc;
+  const bool below_chance = challenger.auroc && *challenger.auroc < 0.5;
+  const std::string chance_reason = "challenger ranks the holdout worse than chance (AUROC " +
+                                    fmt(challenger.auroc.value_or(0.5)) + " < 0.5)";
   if (!active) {
-    r.decision = GateDecision::kPromote;
-    r.reason = "no active model";
+    r.decision = below_chance ? GateDecision::kKeepCandidate : GateDecision::kPromote;
+    r.reason = below_chance ? chance_reason : "no active model";
     return r;
   }
   r.active_auroc = active->auroc;
@@ -100,7 +108,9 @@ Result<GateResult> champion_challenger_gate(const std::optional<HoldoutResult>& 
   std::string figures = "accuracy " + fmt(r.challenger_accuracy) + " vs active " +
                         fmt(*r.active_accuracy) + ", McNemar p(worse) = " + fmt(*r.p_worse);
   // The epsilon keeps an accuracy exactly at active - tolerance from failing on rounding.
-  if (r.challenger_accuracy + params.tolerance + 1e-12 < *r.active_accuracy) {
+  if (below_chance) {
+    r.reason = chance_reason + ": " + figures;
+  } else if (r.challenger_accuracy + params.tolerance + 1e-12 < *r.active_accuracy) {
     r.reason = "challenger accuracy below active minus tolerance " + fmt(params.tolerance) + ": " +
                figures;
   } else if (*r.p_worse < params.alpha) {

@@ -68,10 +68,15 @@ struct GateResult {
   std::optional<double> p_worse;        // mcnemar_one_sided_p(b, c)
 };
 
-// Promote iff there is no active model, or the challenger's accuracy is
-// >= active accuracy - tolerance AND it is not significantly worse
-// (p_worse >= alpha). AUROCs are reported, not gated on. Errors: an empty
-// holdout, holdouts of different sizes, tolerance < 0, alpha outside (0, 1).
+// Errors: tolerance < 0 or not finite, alpha outside (0, 1). Callers check
+// this before any training, so a bad option costs nothing.
+Status validate_gate_params(const GateParams& params);
+
+// Never promote a challenger whose holdout AUROC is below 0.5 (it ranks
+// worse than chance), not even without an active model. Otherwise promote
+// iff there is no active model, or the challenger's accuracy is >= active
+// accuracy - tolerance AND it is not significantly worse (p_worse >= alpha).
+// Errors: an empty holdout, holdouts of different sizes, invalid params.
 Result<GateResult> champion_challenger_gate(const std::optional<HoldoutResult>& active,
                                             const HoldoutResult& challenger,
                                             const GateParams& params = {});

@@ -10,6 +10,7 @@ double Platt::apply(double margin) const {
 }
 
 Platt fit_platt(const std::vector<double>& margins, const std::vector<int>& labels) {
+  if (margins.empty()) return Platt{};
   double prior1 = 0, prior0 = 0;
   for (int y : labels) (y ? prior1 : prior0) += 1;
   // Targets pulled away from 0/1 so that separable data does not diverge.
@@ -62,6 +63,18 @@ Platt fit_platt(const std::vector<double>& margins, const std::vector<int>& labe
       step /= 2;
     }
     if (step < min_step) break;
+  }
+  // Calibration must be monotone increasing in the margin (a <= 0): a
+  // positive slope would turn a model that ranks worse than chance into one
+  // that looks better, and make verdicts contradict the model. The objective
+  // is convex, so when the free optimum has a > 0 the constrained optimum
+  // lies on a = 0: the constant (regularised) base rate.
+  if (p.a > 0) {
+    double mean_t = 0;
+    for (double ti : t) mean_t += ti;
+    mean_t /= static_cast<double>(t.size());
+    p.a = 0;
+    p.b = std::log((1 - mean_t) / mean_t);
   }
   return p;
 }

@@ -13,7 +13,10 @@ struct Platt {
 };
 
 // Platt (1999) with the regularised targets and the Newton method of
-// Lin, Lin & Weng (2007). `labels`: 1 good, 0 bad.
+// Lin, Lin & Weng (2007), constrained to a <= 0 so that P(good) never
+// decreases with the margin: where the margins are anti-correlated with the
+// labels the fit is the constant base rate (a = 0) rather than a flip.
+// `labels`: 1 good, 0 bad. No margins: the identity sigmoid.
 Platt fit_platt(const std::vector<double>& margins, const std::vector<int>& labels);
 
 }  // namespace hitloop::ml

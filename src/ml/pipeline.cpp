@@ -54,20 +54,83 @@ double choose_threshold(const std::vector<int>& labels, const std::vector<double
 
 std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
                                                    const std::vector<double>& scores,
-                                                   double threshold) {
-  std::map<std::string, std::pair<std::vector<int>, std::vector<double>>> groups;
+                                                   double threshold,
+                                                   const std::vector<double>* margins) {
+  struct Group {
+    std::vector<int> labels;
+    std::vector<double> scores, margins;
+  };
+  std::map<std::string, Group> groups;
   for (size_t i = 0; i < examples.size(); ++i) {
     if (examples[i].category.empty()) continue;
-    auto& g = groups[examples[i].category];
-    g.first.push_back(examples[i].label);
-    g.second.push_back(scores[i]);
+    Group& g = groups[examples[i].category];
+    g.labels.push_back(examples[i].label);
+    g.scores.push_back(scores[i]);
+    if (margins) g.margins.push_back((*margins)[i]);
   }
   std::map<std::string, Metrics> out;
-  for (const auto& [cat, g] : groups) out[cat] = compute_metrics(g.first, g.second, threshold);
+  for (const auto& [cat, g] : groups) {
+    out[cat] = compute_metrics(g.labels, g.scores, threshold);
+    if (margins) out[cat].auroc = auroc(g.labels, g.margins);
+  }
   return out;
 }
 
+Scored score_examples(const std::vector<Example>& examples, const std::vector<double>& margins,
+                      const Platt& calibration, double threshold) {
+  Scored out;
+  std::vector<int> labels;
+  for (const Example& e : examples) labels.push_back(e.label);
+  for (double m : margins) out.scores.push_back(calibration.apply(m));
+  out.metrics = compute_metrics(labels, out.scores, threshold);
+  out.metrics.auroc = auroc(labels, margins);
+  out.by_category = metrics_by_category(examples, out.scores, threshold, &margins);
+  return out;
+}
+
+std::string held_out_line(const Metrics& m, double threshold) {
+  char buf[240];
+  std::snprintf(buf, sizeof buf,
+                "held-out metrics (saved in the manifest): n %lld  AUROC %s  acc %.3f  "
+                "macro-F1 %.3f  brier %.3f  threshold %.2f",
+                static_cast<long long>(m.n),
+                m.auroc ? std::to_string(*m.auroc).substr(0, 5).c_str() : "n/a", m.accuracy,
+                m.macro_f1, m.brier, threshold);
+  return buf;
+}
+
 namespace {
+
+// Calibration, threshold and the figures the manifest keeps, from held-out
+// margins; says so when the model ranks worse than chance.
+void finish_held_out(TrainReport& report, const std::vector<Example>& held,
+                     const std::vector<double>& margins, const TrainOptions& options) {
+  std::vector<int> labels;
+  for (const Example& e : held) labels.push_back(e.label);
+  report.calibration = fit_platt(margins, labels);
+  std::vector<double> probs;
+  for (double m : margins) probs.push_back(report.calibration.apply(m));
+  report.threshold = choose_threshold(labels, probs);
+  Scored scored = score_examples(held, margins, report.calibration, report.threshold);
+  report.metrics = scored.metrics;
+  report.by_category = std::move(scored.by_category);
+  report.worse_than_chance = report.metrics.auroc && *report.metrics.auroc < 0.5;
+  options.progress(held_out_line(report.metrics, report.threshold));
+  if (report.worse_than_chance) {
+    options.progress(
+        "warning: the model ranks held-out sessions worse than chance (AUROC of its raw "
+        "margins below 0.5); its calibration is the constant base rate and it will not be "
+        "activated automatically");
+  }
+}
+
+Recipe recipe_of(const Evaluator& evaluator, const TrainOptions& options) {
+  Recipe r;
+  r.kind = std::string(evaluator.kind());
+  r.seed = options.seed;
+  if (r.kind == "encoder") r.encoder = options.encoder;
+  return r;
+}
 
 // For evaluators that validate themselves (fine-tuned encoders): one
 // stratified 80/20 split; the evaluator trains on the 80% scoring the 20%
@@ -93,19 +156,11 @@ Result<TrainReport> train_self_validating(const Evaluator& evaluator,
   report.validation = "80/20 split, best epoch";
   HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(train, with_held));
   std::vector<TextPair> pairs;
-  std::vector<int> held_labels;
-  for (const Example& e : held) {
-    pairs.push_back({e.input, e.output});
-    held_labels.push_back(e.label);
-  }
+  for (const Example& e : held) pairs.push_back({e.input, e.output});
   std::vector<double> margins(pairs.size());
   report.model->margins(pairs, margins);
-  report.calibration = fit_platt(margins, held_labels);
-  std::vector<double> probs;
-  for (double m : margins) probs.push_back(report.calibration.apply(m));
-  report.threshold = choose_threshold(held_labels, probs);
-  report.metrics = compute_metrics(held_labels, probs, report.threshold);
-  report.by_category = metrics_by_category(held, probs, report.threshold);
+  finish_held_out(report, held, margins, options);
+  report.recipe = recipe_of(evaluator, options);
   report.n_examples = static_cast<int64_t>(examples.size());
   report.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -148,7 +203,6 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
   }
 
   std::vector<double> margins;
-  std::vector<int> held_labels;
   std::vector<Example> held;
   for (size_t f = 0; f < folds.size(); ++f) {
     options.progress("validation: fold " + std::to_string(f + 1) + "/" +
@@ -160,19 +214,14 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
     std::vector<TextPair> pairs;
     for (size_t i : folds[f].test) {
       pairs.push_back({examples[i].input, examples[i].output});
-      held_labels.push_back(examples[i].label);
       held.push_back(examples[i]);
     }
     std::vector<double> m(pairs.size());
     model->margins(pairs, m);
     margins.insert(margins.end(), m.begin(), m.end());
   }
-  report.calibration = fit_platt(margins, held_labels);
-  std::vector<double> probs;
-  for (double m : margins) probs.push_back(report.calibration.apply(m));
-  report.threshold = choose_threshold(held_labels, probs);
-  report.metrics = compute_metrics(held_labels, probs, report.threshold);
-  report.by_category = metrics_by_category(held, probs, report.threshold);
+  finish_held_out(report, held, margins, options);
+  report.recipe = recipe_of(evaluator, options);
 
   options.progress("final fit on all " + std::to_string(n) + " examples");
   HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(examples, options));

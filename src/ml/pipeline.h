@@ -14,6 +14,7 @@
 
 #include "ml/calibration.h"
 #include "ml/evaluator.h"
+#include "ml/manifest.h"
 #include "ml/metrics.h"
 
 namespace hitloop::ml {
@@ -22,8 +23,10 @@ struct TrainReport {
   std::unique_ptr<Model> model;
   Platt calibration;
   double threshold = 0.5;                      // decision threshold on P(good)
-  Metrics metrics;                             // held-out, on calibrated scores
+  Metrics metrics;                             // held-out, as held_out_metrics()
   std::map<std::string, Metrics> by_category;  // held-out, when examples have categories
+  bool worse_than_chance = false;              // held-out AUROC of the raw margins < 0.5
+  Recipe recipe;                               // kind, seed and encoder settings used
   std::string validation;  // "5-fold cross-validation" / "80/20 split" / "80/20 split, best epoch"
   int64_t n_examples = 0;
   double train_seconds = 0;
@@ -41,9 +44,27 @@ double choose_threshold(const std::vector<int>& labels, const std::vector<double
 // A stable hash of the examples' texts, labels and weights (hex).
 std::string dataset_hash(const std::vector<Example>& examples);
 
-// Metrics overall and per category for scored examples.
+// Metrics per category for scored examples. With `margins`, AUROC comes
+// from them (as in held_out_metrics).
 std::map<std::string, Metrics> metrics_by_category(const std::vector<Example>& examples,
                                                    const std::vector<double>& scores,
-                                                   double threshold);
+                                                   double threshold,
+                                                   const std::vector<double>* margins = nullptr);
+
+// How every figure hitloop reports about a model on labeled data is
+// computed (training's held-out metrics, eval, the retrain gate): verdicts
+// and calibration figures on the calibrated scores at the threshold, AUROC
+// on the raw margins, so that a constant calibration (see fit_platt) cannot
+// hide a model that ranks worse than chance.
+struct Scored {
+  Metrics metrics;
+  std::map<std::string, Metrics> by_category;
+  std::vector<double> scores;  // calibrated P(good), per example
+};
+Scored score_examples(const std::vector<Example>& examples, const std::vector<double>& margins,
+                      const Platt& calibration, double threshold);
+
+// One progress line with the figures saved in the manifest.
+std::string held_out_line(const Metrics& m, double threshold);
 
 }  // namespace hitloop::ml

@@ -26,6 +26,17 @@ Status write_text(const fs::path& p, const std::string& text) {
   return f ? Status::Ok() : IoError(p.string() + ": write failed");
 }
 
+// Little-endian u64s, sorted: compact, and covered by the checksums like
+// every other file of the artifact.
+Status write_training_rows(const fs::path& p, const std::vector<uint64_t>& keys) {
+  std::string bytes;
+  bytes.reserve(keys.size() * 8);
+  for (uint64_t k : keys) {
+    for (int i = 0; i < 8; ++i) bytes.push_back(static_cast<char>(k >> (8 * i) & 0xff));
+  }
+  return write_text(p, bytes);
+}
+
 // Removes what interrupted writes left behind (temp dirs of dead processes).
 void remove_stale_temps(const fs::path& dir) {
   std::error_code ec;
@@ -50,6 +61,15 @@ double LoadedModel::score(const TextPair& pair) const {
   double out = 0;
   score(std::span<const TextPair>(&pair, 1), std::span<double>(&out, 1));
   return out;
+}
+
+Scored evaluate_model(const LoadedModel& model, const std::vector<Example>& examples) {
+  std::vector<TextPair> pairs;
+  pairs.reserve(examples.size());
+  for (const Example& e : examples) pairs.push_back({e.input, e.output});
+  std::vector<double> margins(pairs.size());
+  model.model->margins(pairs, margins);
+  return score_examples(examples, margins, model.manifest.calibration, model.manifest.threshold);
 }
 
 Result<int> parse_version(std::string_view text) {
@@ -92,6 +112,10 @@ Result<int> Registry::add(const Model& model, Manifest manifest, bool activate) 
   };
   Status saved = model.save(tmp.string());
   if (!saved.ok()) return fail(saved);
+  if (!manifest.training_rows.empty()) {
+    Status rows = write_training_rows(tmp / kTrainingRowsFile, manifest.training_rows);
+    if (!rows.ok()) return fail(rows);
+  }
   manifest.version = version;
   manifest.kind = std::string(model.kind());
   manifest.created_at_ms = now_ms();
@@ -134,6 +158,7 @@ Result<LoadedModel> load_artifact(const std::string& dir) {
     HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, encoder->load(dir));
     LoadedModel out;
     out.name = dir;
+    out.dir = dir;
     out.manifest.kind = "encoder";
     out.manifest.validation = "none (a HF checkpoint directory)";
     out.model = std::move(model);
@@ -151,6 +176,7 @@ Result<LoadedModel> load_artifact(const std::string& dir) {
   HITLOOP_ASSIGN_OR_RETURN(const Evaluator* evaluator, find_evaluator(manifest.kind));
   HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Model> model, evaluator->load(dir));
   LoadedModel out;
+  out.dir = dir;
   out.version = manifest.version;
   out.name = "v" + std::to_string(manifest.version);
   out.manifest = std::move(manifest);

@@ -12,6 +12,7 @@
 
 #include "ml/evaluator.h"
 #include "ml/manifest.h"
+#include "ml/pipeline.h"
 #include "store/store.h"
 
 namespace hitloop::ml {
@@ -20,6 +21,7 @@ namespace hitloop::ml {
 struct LoadedModel {
   int version = 0;   // 0 for a directory loaded outside the registry
   std::string name;  // "v3", or the directory
+  std::string dir;   // the artifact directory; "" for a model not loaded from one
   Manifest manifest;
   std::shared_ptr<const Model> model;
 
@@ -28,6 +30,10 @@ struct LoadedModel {
   double score(const TextPair& pair) const;
   bool is_good(double score) const { return score >= manifest.threshold; }
 };
+
+// The model's figures on labeled examples, computed as training computed its
+// held-out figures (score_examples): eval and the retrain gate use this.
+Scored evaluate_model(const LoadedModel& model, const std::vector<Example>& examples);
 
 // "v3" or "3" -> 3; InvalidArgument otherwise.
 Result<int> parse_version(std::string_view text);

@@ -8,6 +8,7 @@
 #include "loop/loop_service.h"
 #include "ml/registry.h"
 #include "ml/train_manifest.h"
+#include "store/dataset_queries.h"
 
 namespace hitloop::loop {
 namespace {
@@ -56,9 +57,10 @@ class RetrainFlow : public testing::Test {
     return *registry.add(*report->model, ml::manifest_from(*report, *examples, 0), true);
   }
 
-  Result<RetrainOutcome> retrain_now() {
-    return retrain(*store_, **ml::find_evaluator("ngram"), (dir_ / "models").string(),
-                   ml::TrainOptions{}, GateParams{});
+  Result<RetrainOutcome> retrain_now(bool force = false) {
+    RetrainOptions options;
+    options.force = force;
+    return retrain(*store_, **ml::find_evaluator("ngram"), (dir_ / "models").string(), options);
   }
 
   fs::path dir_;
@@ -128,6 +130,106 @@ TEST_F(RetrainFlow, TheFrozenHoldoutIsNeverTrainedOn) {
   EXPECT_EQ(examples->size() + held, 300u);
   EXPECT_GT(held, 30);
   EXPECT_LT(held, 90);
+}
+
+TEST_F(RetrainFlow, RetrainWithoutNewLabelsAddsNoVersionUnlessForced) {
+  label(0, 300, "ann");
+  ASSERT_EQ(train_v1(), 1);
+  auto same = retrain_now();
+  ASSERT_TRUE(same.ok()) << same.status().message();
+  EXPECT_TRUE(same->skipped);
+  EXPECT_NE(same->reason.find("no new labels"), std::string::npos) << same->reason;
+  EXPECT_EQ(*store_->max_model_version(), 1);
+  auto forced = retrain_now(/*force=*/true);
+  ASSERT_TRUE(forced.ok()) << forced.status().message();
+  EXPECT_FALSE(forced->skipped);
+  EXPECT_EQ(forced->version, 2);
+  // A model trained by retrain (weights from eval-failures) is also
+  // recognised: the comparison is on the labels, not the weights.
+  ASSERT_TRUE(store_->activate_model(2).ok());
+  EXPECT_TRUE(retrain_now()->skipped);
+  label(300, 400, "ann");
+  EXPECT_FALSE(retrain_now()->skipped);
+}
+
+TEST_F(RetrainFlow, OnlyTrainingSessionsTheModelGotWrongCountAsEvalFailures) {
+  label(0, 300, "ann");
+  ASSERT_EQ(train_v1(), 1);
+  // Verdicts before the reviews: good for every session, so exactly the
+  // sessions labeled bad are eval-failures.
+  auto sessions = collect_sessions(*store_, true);
+  ASSERT_TRUE(sessions.ok());
+  std::vector<VerdictRecord> verdicts;
+  int64_t bad_in_training = 0;
+  for (const LabeledSession& s : *sessions) {
+    VerdictRecord v;
+    v.session_id = s.session.id;
+    v.model_version = 1;
+    v.score = 0.9;
+    v.good = true;
+    v.created_at_ms = 500;
+    verdicts.push_back(v);
+    bad_in_training += *s.label == Label::kBad && !in_holdout(s.session);
+  }
+  ASSERT_TRUE(store_->add_verdicts(verdicts).ok());
+  auto outcome = retrain_now(/*force=*/true);
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  EXPECT_EQ(outcome->eval_failures, bad_in_training);
+  EXPECT_EQ(outcome->oversampled, bad_in_training);
+  EXPECT_LT(outcome->eval_failures, outcome->train_examples);
+}
+
+TEST_F(RetrainFlow, TheManifestKeepsTheGatesFrozenHoldoutFiguresOfBothModels) {
+  label(0, 60, "ann");
+  ASSERT_EQ(train_v1(), 1);
+  label(60, 600, "ann");
+  auto outcome = retrain_now();
+  ASSERT_TRUE(outcome.ok()) << outcome.status().message();
+  auto manifest = ml::read_manifest(store_->get_model(outcome->version)->path);
+  ASSERT_TRUE(manifest.ok()) << manifest.status().message();
+  ASSERT_TRUE(manifest->gate);
+  EXPECT_EQ(manifest->gate->reason, outcome->reason);
+  EXPECT_EQ(manifest->gate->holdout_n, outcome->holdout_examples);
+  EXPECT_EQ(manifest->gate->active_version, 1);
+  EXPECT_EQ(manifest->gate->challenger_accuracy, outcome->gate.challenger_accuracy);
+  EXPECT_EQ(manifest->gate->active_accuracy, outcome->gate.active_accuracy);
+  ASSERT_TRUE(manifest->recipe);
+  EXPECT_EQ(manifest->recipe->kind, "ngram");
+}
+
+TEST(Gate, AChallengerThatRanksWorseThanChanceIsNeverPromoted) {
+  HoldoutResult challenger{{true, true, false, true}, 0.4};
+  auto first = champion_challenger_gate(std::nullopt, challenger);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->decision, GateDecision::kKeepCandidate);
+  EXPECT_NE(first->reason.find("worse than chance"), std::string::npos);
+  HoldoutResult active{{false, false, false, true}, 0.6};
+  auto later = champion_challenger_gate(active, challenger);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->decision, GateDecision::kKeepCandidate);
+}
+
+TEST(Gate, BadGateOptionsAreRefusedBeforeAnyWork) {
+  GateParams negative;
+  negative.tolerance = -0.5;
+  EXPECT_FALSE(validate_gate_params(negative).ok());
+  EXPECT_TRUE(validate_gate_params(GateParams{}).ok());
+}
+
+TEST(AgreementByWeek, WeeksStartOnMonday) {
+  const int64_t day = 24LL * 3600 * 1000;
+  // 2024-01-07 is a Sunday, 2024-01-08 a Monday (19729 and 19730 days after the epoch).
+  AgreementItem sunday, monday;
+  sunday.at_ms = 19729 * day + 23 * 3600 * 1000LL;
+  monday.at_ms = 19730 * day + 3600 * 1000LL;
+  auto weeks = agreement_by_time({sunday, monday}, kWeekMs, kIsoWeekOriginMs);
+  ASSERT_TRUE(weeks.ok());
+  ASSERT_EQ(weeks->size(), 2u);
+  for (const auto& [start, stats] : *weeks) {
+    EXPECT_EQ(start % day, 0);
+    EXPECT_EQ((start / day + 3) % 7, 0) << "day " << start / day << " is not a Monday";
+  }
+  EXPECT_EQ(weeks->rbegin()->first, 19730 * day);
 }
 
 }  // namespace
