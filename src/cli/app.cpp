@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 
@@ -31,6 +32,15 @@ int fail(Context& ctx, const Status& status) {
 }
 
 Result<std::unique_ptr<Store>> open_context_store(const Context& ctx) {
+  // Without the file's directory SQLite could not create it anyway, and
+  // open_store says so ("cannot open database").
+  std::error_code ec;
+  std::filesystem::path parent = std::filesystem::path(ctx.db_path).parent_path();
+  if (!ctx.may_create_store && !std::filesystem::exists(ctx.db_path, ec) && !ec &&
+      std::filesystem::is_directory(parent.empty() ? "." : parent, ec)) {
+    return InvalidArgument("no store at " + ctx.db_path +
+                           " (import data first, or give --db PATH or $HITLOOP_DB)");
+  }
   return open_store(ctx.db_path);
 }
 
@@ -59,10 +69,17 @@ Status write_output(Context& ctx, const std::string& path, const std::string& da
 
 namespace {
 
+// From project(VERSION) in CMakeLists.txt, so that there is one place to bump.
+#ifndef HITLOOP_VERSION
+#error "HITLOOP_VERSION must be defined by the build"
+#endif
+
 std::string usage() {
   std::string out =
       "hitloop: turn human reviews of LLM sessions into a custom evaluation model.\n\n"
-      "usage: hitloop [--db PATH] COMMAND [OPTIONS]\n\n"
+      "usage: hitloop [--db PATH] COMMAND [OPTIONS]\n"
+      "       hitloop help [COMMAND]\n"
+      "       hitloop --version\n\n"
       "  --db PATH     the store (default $HITLOOP_DB, else ./hitloop.db)\n\n"
       "commands:\n";
   for (const Command& c : all_commands()) {
@@ -70,8 +87,44 @@ std::string usage() {
     name.resize(16, ' ');
     out += name + c.spec.summary.substr(0, c.spec.summary.find('\n')) + "\n";
   }
-  out += "\nRun 'hitloop COMMAND --help' for a command's options.\n";
+  out += "\nRun 'hitloop help COMMAND' or 'hitloop COMMAND --help' for a command's options.\n";
   return out;
+}
+
+const Command* find_command(const std::string& name) {
+  for (const Command& c : all_commands()) {
+    if (c.spec.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// Commands that write before they read may create the store; the others
+// only make sense on one that exists.
+bool may_create_store(const std::string& command, const Args& args) {
+  const std::vector<std::string>& pos = args.positional();
+  std::string action = pos.empty() ? "" : pos[0];
+  return command == "import" || command == "serve" || command == "demo" ||
+         (command == "train" && args.has("--data")) || (command == "users" && action == "add") ||
+         (command == "keys" && action == "create");
+}
+
+// `hitloop help [COMMAND]`.
+int run_help(const std::vector<std::string>& topics, std::ostream& out, std::ostream& err) {
+  if (topics.empty()) {
+    out << usage();
+    return 0;
+  }
+  const Command* c = topics.size() == 1 ? find_command(topics[0]) : nullptr;
+  if (c == nullptr) {
+    err << "hitloop: error: "
+        << (topics.size() == 1 ? "unknown command '" + topics[0] + "'"
+                               : std::string("help takes one COMMAND"))
+        << "\n\n"
+        << usage();
+    return 2;
+  }
+  out << help_text(c->spec);
+  return 0;
 }
 
 }  // namespace
@@ -89,6 +142,10 @@ int run_app(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
       out << usage();
       return 0;
     }
+    if (a == "--version") {
+      out << "hitloop " << HITLOOP_VERSION << "\n";
+      return 0;
+    }
     if (a == "--db" && i + 1 < argv.size()) {
       ctx.db_path = argv[++i];
     } else if (a.rfind("--db=", 0) == 0) {
@@ -102,18 +159,21 @@ int run_app(const std::vector<std::string>& argv, std::ostream& out, std::ostrea
     err << usage();
     return 2;
   }
-  for (const Command& c : all_commands()) {
-    if (c.spec.name != argv[i]) continue;
-    Result<Args> args = parse_args(c.spec, {argv.begin() + static_cast<long>(i) + 1, argv.end()});
-    if (!args.ok()) return fail(ctx, args.status());
-    if (args->has("--help")) {
-      out << help_text(c.spec);
-      return 0;
-    }
-    return c.run(ctx, *args);
+  std::vector<std::string> rest(argv.begin() + static_cast<long>(i) + 1, argv.end());
+  if (argv[i] == "help") return run_help(rest, out, err);
+  const Command* c = find_command(argv[i]);
+  if (c == nullptr) {
+    err << "hitloop: error: unknown command '" << argv[i] << "'\n\n" << usage();
+    return 2;
   }
-  err << "hitloop: error: unknown command '" << argv[i] << "'\n\n" << usage();
-  return 2;
+  Result<Args> args = parse_args(c->spec, rest);
+  if (!args.ok()) return fail(ctx, args.status());
+  if (args->has("--help")) {
+    out << help_text(c->spec);
+    return 0;
+  }
+  ctx.may_create_store = may_create_store(c->spec.name, *args);
+  return c->run(ctx, *args);
 }
 
 }  // namespace hitloop::cli

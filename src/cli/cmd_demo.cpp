@@ -125,9 +125,10 @@ std::vector<Flag> demo_flags() {
 
 Command demo_command() {
   return {{"demo", "",
-           "Run the demo: import the bundled e-commerce support sessions, show stats, train\n"
-           "the n-gram evaluator on the human labels, judge two new sessions, then serve the\n"
-           "review UI and API (log in as demo / hitloop-demo) until Ctrl-C.",
+           "Run the demo on the bundled e-commerce support sessions.\n\n"
+           "Imports them, shows stats, trains the n-gram evaluator on the human labels, judges\n"
+           "two new sessions, then serves the review UI and API (log in as demo /\n"
+           "hitloop-demo) until Ctrl-C.",
            demo_flags(), 0, 0},
           run_demo};
 }
@@ -135,8 +136,8 @@ Command demo_command() {
 Command example_data_command() {
   return {{"example-data",
            "",
-           "Write the generated e-commerce support data set as CSV (the bundled example\n"
-           "data is --sessions 400 --seed 7).",
+           "Write the generated e-commerce support data set as CSV.\n\n"
+           "The bundled example data is --sessions 400 --seed 7.",
            {{"--sessions", "N", "number of sessions (default 400)"},
             {"--seed", "N", "generator seed (default 7)"},
             {"-o|--output", "FILE", "write to FILE instead of stdout"}},

@@ -80,11 +80,12 @@ int run(Context& ctx, const Args& args) {
 Command eval_command() {
   return {{"eval",
            "",
-           "Measure a model against labeled data: n, accuracy, precision/recall/F1 of the bad\n"
-           "class, macro-F1, AUROC, Brier score, ECE (10 bins), confusion matrix; per category\n"
-           "when the file has a category column. Unlabeled rows are skipped; rows the model\n"
-           "was trained on are counted in a warning. --holdout measures on the store's frozen\n"
-           "holdout, exactly as the retrain gate does.",
+           "Measure a model against labeled data.\n\n"
+           "Reports n, accuracy, precision/recall/F1 of the bad class, macro-F1, AUROC, Brier\n"
+           "score, ECE (10 bins) and the confusion matrix; per category when the file has a\n"
+           "category column. Unlabeled rows are skipped; rows the model was trained on are\n"
+           "counted in a warning. --holdout measures on the store's frozen holdout, exactly\n"
+           "as the retrain gate does.",
            {{"--data", "FILE", "labeled CSV/JSONL (model_input,model_output,good[,category])"},
             {"--holdout", "", "evaluate on the store's frozen holdout instead of a file"},
             {"--model", "V|DIR", "model version or artifact directory (default: the active model)"},

@@ -259,7 +259,7 @@ Command report_command() {
 
 Command retrain_command() {
   return {{"retrain", "",
-           "Retrain, and activate the new model only if it is not worse than the active one.\n\n"
+           "Retrain, and activate the new model only if it is no worse.\n\n"
            "Trains on all human labels (audits included; frequent eval-failure types\n"
            "oversampled), compares the challenger with the active model on the frozen holdout\n"
            "(McNemar), and activates it only if it is not worse; otherwise keeps it as a\n"

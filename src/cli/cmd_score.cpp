@@ -113,8 +113,9 @@ int run(Context& ctx, const Args& args) {
 Command score_command() {
   return {{"score",
            "FILE",
-           "Batch-score a CSV/JSONL file and write it back with score (P(good)) and\n"
-           "predicted_good columns; every original column is kept.",
+           "Batch-score a CSV/JSONL file.\n\n"
+           "Writes it back with score (P(good)) and predicted_good columns; every original\n"
+           "column is kept.",
            {{"--model", "V|DIR", "model version or artifact directory (default: the active model)"},
             {"--max-length", "N", "encoder: tokens per pair (default: as trained, or 128)"},
             {"-o|--output", "FILE", "write to FILE (atomically) instead of stdout"}},

@@ -61,8 +61,9 @@ void print_stats(Context& ctx, const DatasetStats& stats, bool json) {
   for (const auto& [name, c] : stats.categories) {
     if (!name.empty()) print_row(out, "  " + name, c);
   }
+  // Sessions without a category, when some have one; "(none)" as in the web UI.
   if (stats.categories.size() > 1 && stats.categories.count("")) {
-    print_row(out, "  (no category)", stats.categories.at(""));
+    print_row(out, "  (none)", stats.categories.at(""));
   }
   out << "\nreviewers:";
   if (stats.reviews_by_reviewer.empty()) out << " none";
@@ -94,8 +95,9 @@ int run(Context& ctx, const Args& args) {
 Command stats_command() {
   return {{"stats",
            "",
-           "Counts of sessions and labels, per category, per reviewer, and Cohen's kappa\n"
-           "between reviewers who labeled the same sessions.",
+           "Show counts of sessions and labels, and how much reviewers agree.\n\n"
+           "Counts per category and per reviewer, and Cohen's kappa between reviewers who\n"
+           "labeled the same sessions.",
            {{"--json", "", "print one JSON object"}},
            0,
            0},

@@ -60,8 +60,8 @@ Command users_command() {
 Command keys_command() {
   return {{"keys",
            "create NAME",
-           "Create an API key for a service calling /v1/sessions and /v1/evaluate; the key is\n"
-           "printed once and stored hashed.",
+           "Create an API key for a service calling /v1/sessions and /v1/evaluate.\n\n"
+           "The key is printed once and stored hashed.",
            {},
            2,
            2},

@@ -17,6 +17,10 @@ struct Context {
   std::string db_path;
   std::ostream& out;  // figures and --json
   std::ostream& err;  // progress, warnings, errors
+  // Set by the command table for commands that write before they read
+  // (import, serve...); a read command given a path with no store fails
+  // rather than create an empty one and report on nothing.
+  bool may_create_store = false;
 };
 
 using CommandFn = int (*)(Context&, const Args&);
@@ -32,6 +36,8 @@ const std::vector<Command>& all_commands();
 // input or usage, 1 for other failures.
 int fail(Context& ctx, const Status& status);
 
+// Opens the store at ctx.db_path; "no store at PATH" when there is none and
+// the command may not create one.
 Result<std::unique_ptr<Store>> open_context_store(const Context& ctx);
 
 // Writes `data` to `path` through a temp file and a rename, so a reader

@@ -9,12 +9,12 @@ using sqlite::Stmt;
 
 namespace {
 
-// Columns 0-13 of every session listing; see read_summary.
+// Columns 0-15 of every session listing; see read_summary.
 constexpr char kSummarySelect[] =
     "SELECT s.id, COALESCE(s.external_id, ''), s.category, s.model_input, s.model_output, "
     "s.metadata, s.created_at, sl.label, "
     "(SELECT COUNT(*) FROM reviews r WHERE r.session_id = s.id), "
-    "v.model_version, v.score, v.label, v.created_at, v.latency_us "
+    "v.model_version, v.score, v.label, v.created_at, v.latency_us, v.threshold, v.audit "
     "FROM sessions s LEFT JOIN session_labels sl ON sl.session_id = s.id "
     "LEFT JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts WHERE session_id = s.id) ";
 
@@ -38,6 +38,8 @@ SessionSummary read_summary(const Stmt& q) {
     v.good = q.text(11) == "good";
     v.created_at_ms = q.int64(12);
     v.latency_us = q.int64(13);
+    v.threshold = q.real(14);
+    v.audit = q.int64(15) != 0;
     out.verdict = v;
   }
   return out;
@@ -233,6 +235,44 @@ Status SqliteStore::add_verdicts(const std::vector<VerdictRecord>& verdicts) {
     }
     return Status::Ok();
   });
+}
+
+Status SqliteStore::scan_review_history(const ReviewVisitor& visit) {
+  // Columns 0-7 as read_review expects them, then the session, then its
+  // latest verdict (NULLs when no model has judged it).
+  Stmt q(db_,
+         "SELECT r.id, r.session_id, r.reviewer, r.label, r.tags, r.note, r.created_at, r.kind, "
+         "COALESCE(s.external_id, ''), s.category, s.model_input, s.model_output, s.created_at, "
+         "v.id, v.model_version, v.score, v.label, v.decision, v.threshold, v.created_at "
+         "FROM reviews r JOIN sessions s ON s.id = r.session_id "
+         "LEFT JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts WHERE session_id = s.id) "
+         "ORDER BY r.id");
+  Status st;
+  ReviewHistoryRow row;
+  while (q.step(st)) {
+    row.review = read_review(q);
+    row.session.id = row.review.session_id;
+    row.session.external_id = q.text(8);
+    row.session.category = q.text(9);
+    row.session.model_input = q.text(10);
+    row.session.model_output = q.text(11);
+    row.session.created_at_ms = q.int64(12);
+    row.verdict.reset();
+    if (!q.is_null(13)) {
+      VerdictRecord v;
+      v.id = q.int64(13);
+      v.session_id = row.session.id;
+      v.model_version = static_cast<int>(q.int64(14));
+      v.score = q.real(15);
+      v.good = q.text(16) == "good";
+      v.decision = q.text(17);
+      v.threshold = q.real(18);
+      v.created_at_ms = q.int64(19);
+      row.verdict = v;
+    }
+    HITLOOP_RETURN_IF_ERROR(visit(row));
+  }
+  return st;
 }
 
 }  // namespace hitloop

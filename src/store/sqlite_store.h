@@ -37,6 +37,7 @@ class SqliteStore final : public Store {
   Result<QueueItem> next_for_review(const std::string& reviewer,
                                     const std::vector<int64_t>& skip) override;
   Status add_verdicts(const std::vector<VerdictRecord>& verdicts) override;
+  Status scan_review_history(const ReviewVisitor& visit) override;
 
   Result<std::vector<AuditPair>> audit_pairs() override;
   Result<std::vector<std::pair<VerdictRecord, std::string>>> verdicts_since(

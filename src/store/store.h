@@ -135,7 +135,16 @@ struct User {
   std::string password_hash;
 };
 
+// One human review as the review history shows it: the review, its
+// session (without metadata) and the session's latest model verdict.
+struct ReviewHistoryRow {
+  Review review;
+  Session session;
+  std::optional<VerdictRecord> verdict;
+};
+
 using SessionVisitor = std::function<Status(const Session&, const std::vector<Review>&)>;
+using ReviewVisitor = std::function<Status(const ReviewHistoryRow&)>;
 
 class Store {
  public:
@@ -172,6 +181,9 @@ class Store {
   virtual Result<QueueItem> next_for_review(const std::string& reviewer,
                                             const std::vector<int64_t>& skip) = 0;
   virtual Status add_verdicts(const std::vector<VerdictRecord>& verdicts) = 0;
+  // Visits every review ever kept, oldest first. Review ids only grow: one
+  // deleted is never given to another review.
+  virtual Status scan_review_history(const ReviewVisitor& visit) = 0;
 
   // The loop.
   virtual Result<std::vector<AuditPair>> audit_pairs() = 0;
