@@ -135,5 +135,64 @@ TEST(EncoderCli, UnsupportedCheckpointIsABadInputError) {
   EXPECT_NE(no_base.err.find("--base DIR"), std::string::npos) << no_base.err;
 }
 
+// Labeled rows with ids, enough for a frozen holdout (1 in 5) with both labels.
+std::string labeled_csv(int from, int to) {
+  std::string csv = "id,model_input,model_output,good\n";
+  for (int i = from; i < to; ++i) {
+    csv += "s" + std::to_string(i) + ",Where is order " + std::to_string(i) + "?," +
+           (i % 2 ? "\"Yes, it ships today.\",1\n" : "No. I cannot help.,0\n");
+  }
+  return csv;
+}
+
+TEST(EncoderCli, RetrainContinuesFromTheActiveEncodersBaseAndRecipe) {
+  fs::path dir = fresh_dir("encoder_retrain");
+  const std::string db = (dir / "h.db").string();
+  write_text(dir / "a.csv", labeled_csv(0, 80));
+  ASSERT_EQ(run_hitloop({"--db", db, "import", (dir / "a.csv").string()}).exit_code, 0);
+  RunResult train = run_hitloop({"--db",
+                                 db,
+                                 "train",
+                                 "--kind",
+                                 "encoder",
+                                 "--base",
+                                 kFixtures + "/tiny-distilbert",
+                                 "--epochs",
+                                 "1",
+                                 "--lr",
+                                 "1e-3",
+                                 "--max-length",
+                                 "24",
+                                 "--batch-size",
+                                 "16",
+                                 "--seed",
+                                 "3",
+                                 "--threads",
+                                 "1",
+                                 "--activate"});
+  ASSERT_EQ(train.exit_code, 0) << train.err;
+  json v1 = json::parse(read_text(dir / "h.models" / "v1" / "manifest.json"));
+  EXPECT_EQ(v1["recipe"]["kind"], "encoder");
+  EXPECT_EQ(v1["recipe"]["epochs"], 1);
+  EXPECT_EQ(v1["recipe"]["max_length"], 24);
+  EXPECT_TRUE(fs::path(v1["recipe"]["base"].get<std::string>()).is_absolute());
+
+  // No new labels: nothing to do, and no --base needed to find that out.
+  RunResult same = run_hitloop({"--db", db, "retrain", "--threads", "1"});
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("no new labels"), std::string::npos) << same.out;
+
+  write_text(dir / "b.csv", labeled_csv(80, 120));
+  ASSERT_EQ(run_hitloop({"--db", db, "import", (dir / "b.csv").string()}).exit_code, 0);
+  RunResult retrain = run_hitloop({"--db", db, "retrain", "--threads", "1"});
+  ASSERT_EQ(retrain.exit_code, 0) << retrain.err;
+  EXPECT_NE(retrain.err.find("epoch 1/1"), std::string::npos) << retrain.err;
+  json v2 = json::parse(read_text(dir / "h.models" / "v2" / "manifest.json"));
+  EXPECT_EQ(v2["kind"], "encoder");
+  EXPECT_EQ(v2["recipe"], v1["recipe"]);
+  EXPECT_TRUE(v2["gate"].is_object());
+  EXPECT_EQ(v2["gate"]["active"]["model"], "v1");
+}
+
 }  // namespace
 }  // namespace hitloop::e2e
