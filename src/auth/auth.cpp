@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <cstdio>
+#include <fstream>
 
 namespace hitloop::auth {
 namespace {
@@ -60,6 +61,22 @@ std::string secret_hash(const std::string& secret) {
   crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
                      secret.size(), nullptr, 0);
   return hex(out, sizeof out);
+}
+
+Result<std::string> read_password_file(const std::string& path) {
+  constexpr size_t kMax = 4096;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgument("cannot read the password file " + path);
+  std::string text(kMax + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (in.bad()) return InvalidArgument("cannot read the password file " + path);
+  if (text.size() > kMax) return InvalidArgument("the password file " + path + " is over 4 KiB");
+  std::string line = text.substr(0, text.find('\n'));
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty())
+    return InvalidArgument("the password file " + path + " starts with an empty line");
+  return line;
 }
 
 Status create_user(Store& store, const std::string& name, const std::string& role,

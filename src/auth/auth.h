@@ -23,6 +23,10 @@ std::string random_secret(const std::string& prefix);
 std::string generate_password();
 std::string secret_hash(const std::string& secret);
 
+// The password in a file: its first line, without the line end. Refuses an
+// empty first line and files over 4 KiB (a password file is never large).
+Result<std::string> read_password_file(const std::string& path);
+
 // Checks name and role, hashes the password, stores the user.
 Status create_user(Store& store, const std::string& name, const std::string& role,
                    const std::string& password);

@@ -8,12 +8,54 @@
 
 namespace hitloop::cli {
 
-Status ensure_admin(Context& ctx, Store& store, const std::string& password_flag) {
-  Result<std::vector<User>> users = store.list_users();
-  if (!users.ok()) return users.status();
-  if (!users->empty()) return Status::Ok();
+namespace {
+
+// The first admin's password as given: --admin-password, the first line of
+// --admin-password-file, or $HITLOOP_ADMIN_PASSWORD; empty when none was.
+struct GivenPassword {
+  std::string value;
+  std::string source;  // for messages
+};
+
+Result<GivenPassword> admin_password(const Args& args) {
+  if (args.has("--admin-password") && args.has("--admin-password-file")) {
+    return InvalidArgument("give --admin-password or --admin-password-file, not both");
+  }
+  if (args.has("--admin-password"))
+    return GivenPassword{args.get("--admin-password"), "--admin-password"};
+  if (args.has("--admin-password-file")) {
+    HITLOOP_ASSIGN_OR_RETURN(std::string pw,
+                             auth::read_password_file(args.get("--admin-password-file")));
+    return GivenPassword{pw, "--admin-password-file"};
+  }
   const char* env = std::getenv("HITLOOP_ADMIN_PASSWORD");
-  std::string password = !password_flag.empty() ? password_flag : env && *env ? env : "";
+  if (env && *env) return GivenPassword{env, "$HITLOOP_ADMIN_PASSWORD"};
+  return GivenPassword{};
+}
+
+}  // namespace
+
+// Whatever the order of commands (reviewers are often added before the
+// first start), a server needs someone who can manage users, keys and
+// models: when no user has the admin role, the user admin is created.
+Status ensure_admin(Context& ctx, Store& store, const Args& args) {
+  HITLOOP_ASSIGN_OR_RETURN(GivenPassword given, admin_password(args));
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<User> users, store.list_users());
+  for (const User& u : users) {
+    if (u.role != "admin") continue;
+    if (!given.value.empty()) {
+      ctx.err << "hitloop: warning: " << given.source << " is ignored: user " << u.name
+              << " already has the admin role (it only sets the first admin's password)\n";
+    }
+    return Status::Ok();
+  }
+  for (const User& u : users) {
+    if (u.name == "admin") {
+      return InvalidArgument("no user has the admin role and the name admin is taken by a " +
+                             u.role + "; add an admin first: hitloop users add NAME --role admin");
+    }
+  }
+  std::string password = given.value;
   bool generated = password.empty();
   if (generated) password = auth::generate_password();
   HITLOOP_RETURN_IF_ERROR(auth::create_user(store, "admin", "admin", password));
@@ -66,7 +108,7 @@ int serve_store(Context& ctx, const Args& args, std::unique_ptr<Store> store,
   if (options.no_auth && http::is_loopback(options.host)) {
     ctx.err << "hitloop: warning: --no-auth: every caller is an admin; never expose this port\n";
   } else {
-    Status st = ensure_admin(ctx, *store, args.get("--admin-password"));
+    Status st = ensure_admin(ctx, *store, args);
     if (!st.ok()) return fail(ctx, st);
   }
   Status st = http::serve(options, std::move(store), [&](int bound) {
@@ -83,6 +125,8 @@ const std::vector<Flag>& serve_flags() {
       {"--no-auth", "", "no login (loopback hosts only): every caller is an admin"},
       {"--admin-password", "PW",
        "password of the first admin (default $HITLOOP_ADMIN_PASSWORD, else generated)"},
+      {"--admin-password-file", "FILE",
+       "read the first admin's password from FILE's first line (keeps it off the command line)"},
       {"--max-body-bytes", "N", "largest request body (default 4194304)"},
       {"--threads", "N", "worker threads (default 8)"},
       {"--audit-rate", "R", "share of logged verdicts queued for human audit (default 0.05)"},
@@ -107,8 +151,10 @@ int run(Context& ctx, const Args& args) {
 Command serve_command() {
   return {{"serve", "",
            "Serve the JSON API (docs/api.md) and the review UI.\n\n"
-           "The first start creates the user admin. SIGTERM or Ctrl-C finishes requests in\n"
-           "flight, then closes the store.",
+           "While no user has the admin role, serve creates the user admin (password from\n"
+           "--admin-password-file, --admin-password or $HITLOOP_ADMIN_PASSWORD, else generated\n"
+           "and printed once). SIGTERM or Ctrl-C finishes requests in flight, then closes the\n"
+           "store.",
            serve_flags(), 0, 0},
           run};
 }

@@ -111,6 +111,9 @@ struct App {
   ServerOptions options;
   SharedStore store;
   ModelHolder model;
+  // Held from "is it still the store's active model?" to the swap, so two
+  // activations cannot finish in the opposite order.
+  std::mutex model_swap_mu;
   Metrics metrics;
   TrainWorker trainer;
   VerdictLog verdicts;

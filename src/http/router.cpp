@@ -6,6 +6,7 @@
 
 #include "auth/auth.h"
 #include "core/clock.h"
+#include "http/request_guard.h"
 
 namespace hitloop::http {
 namespace {
@@ -76,15 +77,19 @@ std::pair<int, const char*> http_status(StatusCode code) {
 
 Reply error_reply(const Status& status) {
   auto [code, name] = http_status(status.code());
-  return Reply::json({{"error", {{"code", name}, {"message", status.message()}}}}, code);
+  return error_reply(code, name, status.message());
+}
+
+Reply error_reply(int http_status, const std::string& code, const std::string& message) {
+  return Reply::json({{"error", {{"code", code}, {"message", message}}}}, http_status);
 }
 
 Result<Json> Call::body_json() const {
+  if (req.body.empty()) return InvalidArgument("empty body: expected a JSON object");
   try {
     return Json::parse(req.body);
   } catch (const Json::parse_error& e) {
-    return InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": " +
-                           (req.body.empty() ? "empty body" : "syntax error"));
+    return InvalidArgument("invalid JSON at byte " + std::to_string(e.byte) + ": syntax error");
   }
 }
 
@@ -97,7 +102,9 @@ void mount(httplib::Server& server, App& app, std::vector<Route> routes) {
       try {
         Identity who;
         Status denied;
-        if (r.access != Access::kPublic) {
+        // Checked first, as if before the body was read (request_guard.h).
+        std::optional<Reply> not_json = unsupported_media_type(req);
+        if (!not_json && r.access != Access::kPublic) {
           Result<Identity> id = identify(req, app);
           if (!id.ok()) {
             denied = id.status();
@@ -108,11 +115,12 @@ void mount(httplib::Server& server, App& app, std::vector<Route> routes) {
             }
           }
         }
-        if (!denied.ok()) {
+        if (not_json) {
+          reply = std::move(*not_json);
+        } else if (!denied.ok()) {
           reply = error_reply(denied);
         } else if (req.body.size() > app.options.max_body_bytes) {
-          reply = Reply::json(
-              {{"error", {{"code", "too_large"}, {"message", "body over the limit"}}}}, 413);
+          reply = error_reply(413, "too_large", "body over the limit");
         } else {
           Result<Reply> result = r.handler(Call{req, who, app});
           reply = result.ok() ? std::move(result).value() : error_reply(result.status());

@@ -71,5 +71,7 @@ void mount(httplib::Server& server, App& app, std::vector<Route> routes);
 
 // The JSON error body and HTTP status for a Status.
 Reply error_reply(const Status& status);
+// The same for statuses no Status maps to (413, 415...).
+Reply error_reply(int http_status, const std::string& code, const std::string& message);
 
 }  // namespace hitloop::http

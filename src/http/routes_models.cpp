@@ -179,6 +179,7 @@ Result<Reply> activate(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(ModelRecord record,
                            c.app.store.with([&](Store& s) { return s.get_model(version); }));
   HITLOOP_ASSIGN_OR_RETURN(ml::LoadedModel loaded, ml::load_artifact(record.path));
+  std::lock_guard swap(c.app.model_swap_mu);
   HITLOOP_RETURN_IF_ERROR(c.app.store.with([&](Store& s) { return s.activate_model(version); }));
   c.app.model.set(std::make_shared<const ml::LoadedModel>(std::move(loaded)));
   c.app.metrics.set_gauge("hitloop_active_model_version", version);

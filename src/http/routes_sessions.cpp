@@ -101,9 +101,23 @@ Result<Reply> add_review(const Call& c) {
     r.note = body["note"].get<std::string>();
     if (r.note.size() > 10000) return InvalidArgument("\"note\" is over 10,000 bytes");
   }
-  if (body.value("kind", "label") == "audit") r.kind = ReviewKind::kAudit;
-  HITLOOP_ASSIGN_OR_RETURN(Review saved,
-                           c.app.store.with([&](Store& s) { return s.add_review(r); }));
+  if (body.contains("kind")) {
+    const Json& kind = body["kind"];
+    if (!kind.is_string() || (kind != "label" && kind != "audit")) {
+      return InvalidArgument("\"kind\" must be \"label\" or \"audit\"");
+    }
+    if (kind == "audit") r.kind = ReviewKind::kAudit;
+  }
+  HITLOOP_ASSIGN_OR_RETURN(Review saved, c.app.store.with([&](Store& s) -> Result<Review> {
+    // The server knows why the queue offers this session: if as an audit,
+    // the review is the audit, whatever the client said.
+    HITLOOP_ASSIGN_OR_RETURN(SessionDetail before, s.get_session(id));
+    if (loop::queue_reason(before, r.reviewer, c.app.options.uncertainty_band) ==
+        loop::QueueReason::kAudit) {
+      r.kind = ReviewKind::kAudit;
+    }
+    return s.add_review(r);
+  }));
   HITLOOP_ASSIGN_OR_RETURN(SessionDetail d,
                            c.app.store.with([&](Store& s) { return s.get_session(id); }));
   Json out = review_json(saved);

@@ -11,6 +11,8 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "http/model_watch.h"
+#include "http/request_guard.h"
 #include "http/router.h"
 #include "loop/loop_service.h"
 
@@ -53,12 +55,12 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     app.options.log(req.remote_addr + " \"" + req.method + " " + req.path + "\" " +
                     std::to_string(res.status) + " " + std::to_string(res.body.size()));
   });
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return;  // a handler already answered
-    Reply r = error_reply(res.status == 413 ? InvalidArgument("request body over the size limit")
-                                            : NotFound("no such route"));
-    res.set_content(r.body, r.content_type.c_str());
-  });
+  server.set_pre_routing_handler(guard_request);
+  server.set_expect_100_continue_handler(guard_expect_continue);
+  server.set_error_handler(
+      [max = options.max_body_bytes](const httplib::Request& req, httplib::Response& res) {
+        answer_httplib_error(req, res, max);
+      });
 
   // SIGTERM and SIGINT write a byte to a pipe (all a handler may safely
   // do, and it works whichever thread receives the signal, libraries'
@@ -70,9 +72,15 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
   action.sa_handler = on_signal;
   sigemptyset(&action.sa_mask);
   struct sigaction old_term {
-  }, old_int{};
+  }, old_int{}, old_pipe{};
   sigaction(SIGTERM, &action, &old_term);
   sigaction(SIGINT, &action, &old_int);
+  // httplib 0.11 sends without MSG_NOSIGNAL: a client that leaves before
+  // its answer is written must cost an EPIPE, not the process.
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  sigaction(SIGPIPE, &ignore, &old_pipe);
   std::thread waiter([&] {
     char sig = 0;
     if (read(g_signal_pipe[0], &sig, 1) == 1 && sig != 0) {
@@ -100,6 +108,10 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     }
   });
 
+  // An activation by another process (`hitloop models activate`) reaches
+  // this server only through the store: poll it, cheaply, well within 1 s.
+  auto watch = std::make_unique<ModelWatch>(app, std::chrono::milliseconds(200));
+
   int port = options.port;
   bool bound = port == 0 ? (port = server.bind_to_any_port(options.host.c_str())) > 0
                          : server.bind_to_port(options.host.c_str(), port);
@@ -112,6 +124,7 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     on_listening(port);
     if (!server.listen_after_bind()) result = Internal("the server stopped unexpectedly");
   }
+  watch.reset();
   {
     std::lock_guard lock(monitor_mu);
     monitor_stop = true;
@@ -124,6 +137,7 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
   waiter.join();
   sigaction(SIGTERM, &old_term, nullptr);
   sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGPIPE, &old_pipe, nullptr);
   close(g_signal_pipe[0]);
   close(g_signal_pipe[1]);
   return result;
