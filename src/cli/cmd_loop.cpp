@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/ml_common.h"
+#include "core/json_tidy.h"
 #include "loop/loop_service.h"
 
 namespace hitloop::cli {
@@ -118,7 +119,8 @@ int run_report(Context& ctx, const Args& args) {
   auto failures = loop::failures_by_tag(*items);
 
   if (args.has("--json")) {
-    ctx.out << report_json(*items, *target, *automation, failures, monitor->alerts).dump() << "\n";
+    ctx.out << tidy_dump(report_json(*items, *target, *automation, failures, monitor->alerts))
+            << "\n";
     return 0;
   }
   std::ostream& out = ctx.out;

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/ml_common.h"
+#include "core/json_tidy.h"
 
 namespace hitloop::cli {
 namespace {
@@ -64,7 +65,7 @@ int list(Context& ctx, Store& store, bool json) {
                      {"gate", gate_json(manifest)},
                      {"path", m.path}});
     }
-    ctx.out << arr.dump() << "\n";
+    ctx.out << tidy_dump(arr) << "\n";
     return 0;
   }
   if (models->empty()) {
@@ -105,7 +106,7 @@ int show(Context& ctx, Store& store, const std::string& spec, bool json) {
     j["status"] = record->status;
     j["note"] = record->note.empty() ? Json(nullptr) : Json(record->note);
     j["path"] = record->path;
-    ctx.out << j.dump() << "\n";
+    ctx.out << tidy_dump(j) << "\n";
     return 0;
   }
   ctx.out << "model v" << m.version << " (" << m.kind << ", " << record->status << ")\n"

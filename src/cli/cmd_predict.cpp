@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/ml_common.h"
+#include "core/json_tidy.h"
 
 namespace hitloop::cli {
 namespace {
@@ -35,7 +36,7 @@ int run_predict(Context& ctx, const Args& args) {
       for (const auto& c : why) list.push_back({{"feature", c.feature}, {"contribution", c.value}});
       j["explanation"] = list;
     }
-    ctx.out << j.dump() << "\n";
+    ctx.out << tidy_dump(j) << "\n";
     return 0;
   }
   char line[96];

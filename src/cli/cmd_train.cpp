@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/ml_common.h"
+#include "core/json_tidy.h"
 #include "ml/pipeline.h"
 #include "ml/train_manifest.h"
 
@@ -43,7 +44,7 @@ Result<int> train_and_register(Context& ctx, Store& store, const ml::Evaluator& 
     j["worse_than_chance"] = report.worse_than_chance;
     j["metrics"] = nlohmann::ordered_json::parse(metrics_json(report.metrics, report.by_category));
     j["train_seconds"] = report.train_seconds;
-    ctx.out << j.dump() << "\n";
+    ctx.out << tidy_dump(j) << "\n";
     return version;
   }
   ctx.out << "held-out metrics (" << report.validation << ", " << report.n_examples

@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "core/dataset.h"
+#include "core/json_tidy.h"
 #include "loop/loop_service.h"
 #include "store/dataset_queries.h"
 
@@ -198,7 +199,7 @@ std::string metrics_json(const ml::Metrics& m,
   nlohmann::ordered_json cats = nlohmann::ordered_json::object();
   for (const auto& [cat, cm] : by_category) cats[cat] = to_json(cm);
   j["by_category"] = cats;
-  return j.dump();
+  return tidy_dump(j);
 }
 
 void warn_if_truncated(Context& ctx, const ml::LoadedModel& model, std::string_view what,
