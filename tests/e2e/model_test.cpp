@@ -121,6 +121,10 @@ TEST_F(Models, RefusesTooFewLabelsAndASingleClass) {
 }
 
 TEST_F(Models, NamesAnUnknownVersionAndAMissingActiveModel) {
+  RunResult no_store = hl({"predict", "--input", "a", "--output", "b"});
+  EXPECT_EQ(no_store.exit_code, 2);
+  EXPECT_NE(no_store.err.find("no store at"), std::string::npos) << no_store.err;
+  ASSERT_EQ(hl({"import", kExamples}).exit_code, 0);
   RunResult none = hl({"predict", "--input", "a", "--output", "b"});
   EXPECT_EQ(none.exit_code, 2);
   EXPECT_NE(none.err.find("no active model"), std::string::npos) << none.err;
