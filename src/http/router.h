@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json_tidy.h"
 #include "core/status.h"
 #include "http/app.h"
 
@@ -32,7 +33,7 @@ struct Reply {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   static Reply json(const Json& j, int status = 200) {
-    return Reply{status, j.dump(), "application/json", {}};
+    return Reply{status, tidy_dump(j), "application/json", {}};
   }
 };
 

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_tidy.h"
 #include "http/app.h"
 
 namespace hitloop::http {
@@ -27,7 +28,7 @@ Status post_webhook(const std::string& url, const AlertRecord& a) {
                                  {"bucket_ms", a.bucket_ms},
                                  {"category", a.category},
                                  {"id", a.id}};
-  auto res = client.Post(path, body.dump(), "application/json");
+  auto res = client.Post(path, tidy_dump(body), "application/json");
   if (!res) return IoError("POST " + url + " failed: " + httplib::to_string(res.error()));
   if (res->status >= 300)
     return IoError("POST " + url + " answered " + std::to_string(res->status));
