@@ -6,6 +6,7 @@
 #include "cli/ml_common.h"
 #include "core/json_tidy.h"
 #include "loop/loop_service.h"
+#include "loop/report_json.h"
 
 namespace hitloop::cli {
 namespace {
@@ -33,32 +34,8 @@ std::string category_name(const std::string& category) {
   return category.empty() ? "(none)" : category;
 }
 
-Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-Json agreement_json(const loop::AgreementStats& a) {
-  return {{"n", a.n},
-          {"agreement", a.agreement},
-          {"kappa", opt(a.kappa)},
-          {"false_pass", a.false_pass},
-          {"false_fail", a.false_fail},
-          {"false_pass_rate", opt(a.false_pass_rate)},
-          {"false_fail_rate", opt(a.false_fail_rate)},
-          {"auroc", opt(a.auroc)}};
-}
-
-Json alert_json(const AlertRecord& a) {
-  return {{"id", a.id},
-          {"created_at_ms", a.created_at_ms},
-          {"bucket_start_ms", a.bucket_start_ms},
-          {"bucket_ms", a.bucket_ms},
-          {"direction", a.direction},
-          {"baseline", a.baseline},
-          {"observed", a.observed},
-          {"statistic", a.statistic},
-          {"category", a.category.empty() ? Json(nullptr) : Json(a.category)},
-          {"model_version",
-           a.model_version ? Json("v" + std::to_string(a.model_version)) : Json(nullptr)}};
-}
+using loop::agreement_json;
+using loop::alert_json;
 
 // Everything the text report shows, as one JSON object.
 Json report_json(const std::vector<loop::AgreementItem>& items, double target,

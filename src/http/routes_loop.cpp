@@ -5,22 +5,13 @@
 #include "core/clock.h"
 #include "http/api_json.h"
 #include "loop/loop_service.h"
+#include "loop/report_json.h"
 
 namespace hitloop::http {
 namespace {
 
-Json opt(const std::optional<double>& v) { return v ? Json(*v) : Json(nullptr); }
-
-Json agreement_json(const loop::AgreementStats& a) {
-  return {{"n", a.n},
-          {"agreement", a.agreement},
-          {"kappa", opt(a.kappa)},
-          {"false_pass", a.false_pass},
-          {"false_fail", a.false_fail},
-          {"false_pass_rate", opt(a.false_pass_rate)},
-          {"false_fail_rate", opt(a.false_fail_rate)},
-          {"auroc", opt(a.auroc)}};
-}
+using loop::agreement_json;
+using loop::alert_json;
 
 Result<Reply> agreement(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.with(loop::agreement_items));
@@ -73,20 +64,6 @@ Result<Reply> automation(const Call& c) {
     cats.push_back(row);
   }
   return Reply::json({{"target", target}, {"categories", cats}});
-}
-
-Json alert_json(const AlertRecord& a) {
-  return {{"id", a.id},
-          {"created_at", a.created_at_ms},
-          {"bucket_start", a.bucket_start_ms},
-          {"bucket_ms", a.bucket_ms},
-          {"direction", a.direction},
-          {"baseline", a.baseline},
-          {"observed", a.observed},
-          {"statistic", a.statistic},
-          {"category", a.category},
-          {"model_version",
-           a.model_version ? Json("v" + std::to_string(a.model_version)) : Json(nullptr)}};
 }
 
 Result<Reply> pass_rate(const Call& c) {
