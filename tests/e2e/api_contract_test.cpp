@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "run.h"
+#include "server_fixture.h"
 #include "server_process.h"
 
 namespace hitloop::e2e {
@@ -75,36 +76,8 @@ std::string error_message(const std::string& body) {
   return j.is_object() && j.contains("error") ? j["error"].value("message", "") : "";
 }
 
-class ApiContract : public testing::Test {
+class ApiContract : public ServerFixture {
  protected:
-  void SetUp() override {
-    // httplib's client writes without MSG_NOSIGNAL; a server that answers
-    // before reading a body may close while it is still being sent.
-    signal(SIGPIPE, SIG_IGN);
-    dir_ = fresh_dir(testing::UnitTest::GetInstance()->current_test_info()->name());
-    db_ = (dir_ / "h.db").string();
-  }
-  void TearDown() override {
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-  RunResult hl(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
-    return run_hitloop(args);
-  }
-  void start(std::vector<std::string> serve_args = {"--admin-password", "admin-secret"}) {
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--db", db_}, serve_args);
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
-  std::string key() {
-    RunResult r = hl({"keys", "create", "svc"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out.substr(0, r.out.find('\n'));
-  }
-  httplib::Headers bearer(const std::string& k) { return {{"Authorization", "Bearer " + k}}; }
-  httplib::Result post(const std::string& path, const Json& body, const httplib::Headers& h) {
-    return client_->Post(path.c_str(), h, body.dump(), "application/json");
-  }
   // The login cookie ("hitloop_session=..."), or "" when the login fails.
   std::string login(const std::string& name, const std::string& password) {
     auto r = post("/v1/auth/login", {{"name", name}, {"password", password}}, {});
@@ -116,11 +89,6 @@ class ApiContract : public testing::Test {
     auto r = post("/v1/evaluate", {{"input", "Where is my order?"}, {"output", "Shipped."}}, h);
     return r && r->status == 200 ? Json::parse(r->body)["model_version"].get<std::string>() : "";
   }
-
-  fs::path dir_;
-  std::string db_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<httplib::Client> client_;
 };
 
 TEST_F(ApiContract, ActivationFromTheCliReachesTheServerWithinASecond) {

@@ -8,6 +8,7 @@
 
 #include "core/csv.h"
 #include "run.h"
+#include "server_fixture.h"
 #include "server_process.h"
 
 namespace hitloop::e2e {
@@ -32,35 +33,19 @@ std::string example_rows(int from, int to) {
   return out;
 }
 
-class Lifecycle : public testing::Test {
+class Lifecycle : public ServerFixture {
  protected:
-  void SetUp() override {
-    dir_ = fresh_dir("lifecycle_" +
-                     std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    db_ = (dir_ / "h.db").string();
-  }
-  void TearDown() override {
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-  RunResult hl(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
-    return run_hitloop(args);
-  }
   Json models() {
     RunResult r = hl({"models", "list", "--json"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.exit_code == 0 ? Json::parse(r.out) : Json::array();
   }
+  // The server, and an API key for it in auth_.
   void start() {
-    server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"--db", db_},
-        std::vector<std::string>{"--admin-password", "admin-secret"});
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-    RunResult r = hl({"keys", "create", "svc"});
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    auth_ = {{"Authorization", "Bearer " + r.out.substr(0, r.out.find('\n'))}};
+    ServerFixture::start();
+    auth_ = bearer(key());
   }
+  using ServerFixture::post;
   httplib::Result post(const std::string& path, const std::string& body) {
     return client_->Post(path.c_str(), auth_, body, "application/json");
   }
@@ -74,10 +59,6 @@ class Lifecycle : public testing::Test {
     return job;
   }
 
-  fs::path dir_;
-  std::string db_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<httplib::Client> client_;
   httplib::Headers auth_;
 };
 

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "run.h"
+#include "server_fixture.h"
 #include "server_process.h"
 
 namespace hitloop::e2e {
@@ -17,41 +18,7 @@ using Json = nlohmann::json;
 
 const std::string kExamples = std::string(HITLOOP_SOURCE_DIR) + "/examples/ecommerce_support.csv";
 
-class Server : public testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fresh_dir(testing::UnitTest::GetInstance()->current_test_info()->name());
-    db_ = (dir_ / "h.db").string();
-  }
-  void TearDown() override {
-    server_.reset();
-    fs::remove_all(dir_);
-  }
-  RunResult hl(std::vector<std::string> args) {
-    args.insert(args.begin(), {"--db", db_});
-    return run_hitloop(args);
-  }
-  void start() {
-    server_ = std::make_unique<ServerProcess>(
-        std::vector<std::string>{"--db", db_},
-        std::vector<std::string>{"--admin-password", "admin-secret"});
-    client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
-  }
-  std::string key() {
-    RunResult r = hl({"keys", "create", "svc"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out.substr(0, r.out.find('\n'));
-  }
-  httplib::Headers bearer(const std::string& k) { return {{"Authorization", "Bearer " + k}}; }
-  httplib::Result post(const std::string& path, const Json& body, const httplib::Headers& h) {
-    return client_->Post(path.c_str(), h, body.dump(), "application/json");
-  }
-
-  fs::path dir_;
-  std::string db_;
-  std::unique_ptr<ServerProcess> server_;
-  std::unique_ptr<httplib::Client> client_;
-};
+class Server : public ServerFixture {};
 
 TEST_F(Server, IngestsSessionsIdempotentlyByExternalId) {
   start();
