@@ -6,6 +6,7 @@
 
 #include "core/json_tidy.h"
 #include "http/app.h"
+#include "loop/report_json.h"
 
 namespace hitloop::http {
 
@@ -19,15 +20,9 @@ Status post_webhook(const std::string& url, const AlertRecord& a) {
   httplib::Client client(kScheme + host_port);
   client.set_connection_timeout(2);
   client.set_read_timeout(2);
-  nlohmann::ordered_json body = {{"type", "hitloop.pass_rate_alert"},
-                                 {"direction", a.direction},
-                                 {"baseline", a.baseline},
-                                 {"observed", a.observed},
-                                 {"statistic", a.statistic},
-                                 {"bucket_start", a.bucket_start_ms},
-                                 {"bucket_ms", a.bucket_ms},
-                                 {"category", a.category},
-                                 {"id", a.id}};
+  // The alert as the API shows it, with its type first.
+  nlohmann::ordered_json body = {{"type", "hitloop.pass_rate_alert"}};
+  body.update(loop::alert_json(a));
   auto res = client.Post(path, tidy_dump(body), "application/json");
   if (!res) return IoError("POST " + url + " failed: " + httplib::to_string(res.error()));
   if (res->status >= 300)
