@@ -179,11 +179,19 @@ Result<Reply> activate(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(ModelRecord record,
                            c.app.store.with([&](Store& s) { return s.get_model(version); }));
   HITLOOP_ASSIGN_OR_RETURN(ml::LoadedModel loaded, ml::load_artifact(record.path));
+  // Allowed by hand, as with `hitloop models activate`, but never silently.
+  Json out = {{"active", "v" + std::to_string(version)}};
+  if (loaded.manifest.worse_than_chance) {
+    out["warning"] = "v" + std::to_string(version) +
+                     " ranks held-out data worse than chance; its verdicts are not to be trusted";
+    c.app.options.log("activating v" + std::to_string(version) +
+                      ", which ranks held-out data worse than chance");
+  }
   std::lock_guard swap(c.app.model_swap_mu);
   HITLOOP_RETURN_IF_ERROR(c.app.store.with([&](Store& s) { return s.activate_model(version); }));
   c.app.model.set(std::make_shared<const ml::LoadedModel>(std::move(loaded)));
   c.app.metrics.set_gauge("hitloop_active_model_version", version);
-  return Reply::json({{"active", "v" + std::to_string(version)}});
+  return Reply::json(out);
 }
 
 Result<Reply> train(const Call& c) {

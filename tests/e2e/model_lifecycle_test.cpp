@@ -260,3 +260,34 @@ TEST_F(Lifecycle, ReportJsonCarriesEverythingTheTextShows) {
 
 }  // namespace
 }  // namespace hitloop::e2e
+
+namespace hitloop::e2e {
+namespace {
+
+// A model flagged worse than chance (its manifest says so) may still be
+// activated by hand, but both the CLI and the API say what it is.
+TEST_F(Lifecycle, ActivatingAModelWorseThanChanceByHandWarns) {
+  ASSERT_EQ(hl({"train", "--data", kExamples}).exit_code, 0);
+  ASSERT_EQ(hl({"train", "--data", kExamples, "--seed", "2"}).exit_code, 0);
+  Json v2 = Json::parse(hl({"models", "show", "v2", "--json"}).out);
+  fs::path manifest = fs::path(v2["path"].get<std::string>()) / "manifest.json";
+  Json m = Json::parse(read_text(manifest));
+  m["worse_than_chance"] = true;
+  write_text(manifest, m.dump());
+
+  RunResult cli = hl({"models", "activate", "v2"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.err.find("worse than chance"), std::string::npos) << cli.err;
+  ASSERT_EQ(hl({"models", "activate", "v1"}).exit_code, 0);
+
+  start();
+  auto r = post("/v1/models/v2/activate", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  Json answer = Json::parse(r->body);
+  EXPECT_EQ(answer["active"], "v2");
+  EXPECT_NE(answer.value("warning", "").find("worse than chance"), std::string::npos) << r->body;
+}
+
+}  // namespace
+}  // namespace hitloop::e2e
