@@ -351,7 +351,10 @@ export function render(main, ctx) {
     await loadChoices();
     if (!alive) return;
     renderControls();
-    await Promise.all([loadPassRate(), loadAgreement(), loadGroups(), loadAutomation(), loadFailures(), loadAlerts()]);
+    await Promise.all([loadPassRate(), loadAgreement(), loadGroups(), loadAutomation(), loadFailures()]);
+    // After the pass rate: reading a scope runs its monitor, which may store
+    // a new alert that the list must show.
+    await loadAlerts();
   }
 
   renderControls();

@@ -132,8 +132,17 @@ Recipe recipe_of(const Evaluator& evaluator, const TrainOptions& options) {
   return r;
 }
 
+// Validation keeps every model_input on one side: production brings new
+// inputs, and rows sharing one would otherwise flatter the held-out figures.
+std::vector<uint64_t> input_groups(const std::vector<Example>& examples) {
+  std::vector<uint64_t> out;
+  out.reserve(examples.size());
+  for (const Example& e : examples) out.push_back(group_key(e.input));
+  return out;
+}
+
 // For evaluators that validate themselves (fine-tuned encoders): one
-// stratified 80/20 split; the evaluator trains on the 80% scoring the 20%
+// stratified 80/20 split by model_input; the evaluator trains on the 80% scoring the 20%
 // after every epoch and keeps its best epoch; Platt scaling and the
 // threshold are fitted on that 20%, and the kept model is the final one.
 // A refit on everything would double the cost of the slowest step for a
@@ -144,7 +153,7 @@ Result<TrainReport> train_self_validating(const Evaluator& evaluator,
                                           const std::vector<int>& labels,
                                           const TrainOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  Fold split = stratified_split(labels, 0.2, options.seed);
+  Fold split = grouped_stratified_split(labels, input_groups(examples), 0.2, options.seed);
   std::vector<Example> train, held;
   for (size_t i : split.train) train.push_back(examples[i]);
   for (size_t i : split.test) held.push_back(examples[i]);
@@ -153,7 +162,7 @@ Result<TrainReport> train_self_validating(const Evaluator& evaluator,
   TrainOptions with_held = options;
   with_held.validation = &held;
   TrainReport report;
-  report.validation = "80/20 split, best epoch";
+  report.validation = "80/20 split by model_input, best epoch";
   HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(train, with_held));
   std::vector<TextPair> pairs;
   for (const Example& e : held) pairs.push_back({e.input, e.output});
@@ -195,11 +204,11 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
   TrainReport report;
   if (n < 2000) {
     int k = std::clamp(minority, 2, 5);
-    folds = stratified_kfold(labels, k, options.seed);
-    report.validation = std::to_string(k) + "-fold cross-validation";
+    folds = grouped_stratified_kfold(labels, input_groups(examples), k, options.seed);
+    report.validation = std::to_string(k) + "-fold cross-validation by model_input";
   } else {
-    folds = {stratified_split(labels, 0.2, options.seed)};
-    report.validation = "80/20 split";
+    folds = {grouped_stratified_split(labels, input_groups(examples), 0.2, options.seed)};
+    report.validation = "80/20 split by model_input";
   }
 
   std::vector<double> margins;

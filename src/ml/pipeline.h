@@ -1,5 +1,6 @@
 // Training with honest measurement: held-out metrics first (stratified
-// 5-fold below 2,000 rows, else a stratified 80/20 split; seeded), Platt
+// 5-fold below 2,000 rows, else a stratified 80/20 split; seeded; rows that
+// share a model_input always on one side), Platt
 // calibration on the out-of-fold margins, then the final fit on everything.
 // A self-validating evaluator (Evaluator::self_validating, the fine-tuned
 // encoder) instead gets one stratified 80/20 split: it trains on the 80%,
@@ -27,7 +28,7 @@ struct TrainReport {
   std::map<std::string, Metrics> by_category;  // held-out, when examples have categories
   bool worse_than_chance = false;              // held-out AUROC of the raw margins < 0.5
   Recipe recipe;                               // kind, seed and encoder settings used
-  std::string validation;  // "5-fold cross-validation" / "80/20 split" / "80/20 split, best epoch"
+  std::string validation;                      // e.g. "5-fold cross-validation by model_input"
   int64_t n_examples = 0;
   double train_seconds = 0;
 };

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 namespace hitloop::ml {
@@ -18,5 +19,19 @@ std::vector<Fold> stratified_kfold(const std::vector<int>& labels, int k, uint64
 
 // One split with about `test_fraction` of each class in the test part.
 Fold stratified_split(const std::vector<int>& labels, double test_fraction, uint64_t seed);
+
+// Grouped variants: rows of one group (in hitloop, one model_input) are
+// always on the same side, so that held-out figures measure what production
+// meets, new inputs. Stratified as far as the groups allow; with one row per
+// group they split as evenly as the plain variants. `groups[i]` is row i's
+// group key (group_key of its input).
+std::vector<Fold> grouped_stratified_kfold(const std::vector<int>& labels,
+                                           const std::vector<uint64_t>& groups, int k,
+                                           uint64_t seed);
+Fold grouped_stratified_split(const std::vector<int>& labels, const std::vector<uint64_t>& groups,
+                              double test_fraction, uint64_t seed);
+
+// A stable key of a text (FNV-1a, 64 bits): the same on every platform.
+uint64_t group_key(std::string_view text);
 
 }  // namespace hitloop::ml

@@ -54,7 +54,7 @@ TEST(EncoderCli, TrainPredictAndReloadTheArtifact) {
   ASSERT_EQ(train.exit_code, 0) << train.err;
   json result = json::parse(train.out);
   EXPECT_EQ(result["kind"], "encoder");
-  EXPECT_EQ(result["validation"], "80/20 split, best epoch");
+  EXPECT_EQ(result["validation"], "80/20 split by model_input, best epoch");
   EXPECT_NE(train.err.find("epoch 1/1 step"), std::string::npos) << train.err;
   EXPECT_NE(train.err.find("ex/s"), std::string::npos);
 

@@ -41,7 +41,7 @@ TEST(EncoderPipeline, SelfValidatingTrainingUsesOneSplitAndKeepsTheBestEpoch) {
   options.progress = [&](const std::string& l) { lines.push_back(l); };
   auto report = train_with_validation(evaluator, easy_examples(40), options);
   ASSERT_TRUE(report.ok()) << report.status().message();
-  EXPECT_EQ(report->validation, "80/20 split, best epoch");
+  EXPECT_EQ(report->validation, "80/20 split by model_input, best epoch");
   EXPECT_EQ(report->metrics.n, 8) << "held-out metrics are on the 20%";
   EXPECT_EQ(report->n_examples, 40);
   EXPECT_EQ(report->model->kind(), "encoder");

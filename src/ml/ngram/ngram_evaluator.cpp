@@ -89,13 +89,14 @@ struct Choice {
   double auroc;
 };
 
-// Inner validation: each L2 strength on a stratified 80/20 split of the
-// training data, every epoch scored; the best (l2, epochs) by AUROC wins.
-Choice select_hyperparameters(const std::vector<Row>& rows, size_t dim, uint64_t seed,
-                              int threads) {
+// Inner validation: each L2 strength on an 80/20 split of the training data
+// that keeps each model_input on one side (`groups`), every epoch scored;
+// the best (l2, epochs) by AUROC wins.
+Choice select_hyperparameters(const std::vector<Row>& rows, const std::vector<uint64_t>& groups,
+                              size_t dim, uint64_t seed, int threads) {
   std::vector<int> labels;
   for (const Row& r : rows) labels.push_back(r.label);
-  Fold split = stratified_split(labels, 0.2, seed ^ 0x5EEDULL);
+  Fold split = grouped_stratified_split(labels, groups, 0.2, seed ^ 0x5EEDULL);
   std::vector<const Row*> train;
   for (size_t i : split.train) train.push_back(&rows[i]);
   std::vector<int> val_labels;
@@ -150,7 +151,9 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
   std::vector<Row> rows = make_rows(fz, dense, feats, examples);
   const size_t dim = NgramModel::dim_for(fz);
 
-  Choice choice = select_hyperparameters(rows, dim, options.seed, threads);
+  std::vector<uint64_t> groups;
+  for (const Example& e : examples) groups.push_back(group_key(e.input));
+  Choice choice = select_hyperparameters(rows, groups, dim, options.seed, threads);
   char line[128];
   std::snprintf(line, sizeof line, "ngram: chose l2=%g epochs=%d (inner validation AUROC %.3f)",
                 choice.l2, choice.epochs, choice.auroc);
