@@ -139,23 +139,6 @@ int run_report(Context& ctx, const Args& args) {
   return 0;
 }
 
-// The recipe a retrain starts from: the active model's (kind, seed, base and
-// fine-tuning settings), or the defaults without an active model.
-Result<ml::Recipe> active_recipe(Store& store, std::string* about) {
-  Result<ModelRecord> active = store.active_model();
-  if (!active.ok()) {
-    if (active.status().code() == StatusCode::kNotFound) return ml::Recipe{};
-    return active.status();
-  }
-  HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
-  if (m.recipe) return *m.recipe;
-  *about = "the active model v" + std::to_string(m.version) +
-           " does not record how it was trained (it predates recipes in manifests)";
-  ml::Recipe r;
-  r.kind = m.kind;
-  return r;
-}
-
 std::string fig(const std::optional<double>& v) {
   if (!v) return "n/a";
   char buf[16];
@@ -177,7 +160,7 @@ int run_retrain(Context& ctx, const Args& args) {
   Result<std::unique_ptr<Store>> store = open_context_store(ctx);
   if (!store.ok()) return fail(ctx, store.status());
   std::string about;
-  Result<ml::Recipe> defaults = active_recipe(**store, &about);
+  Result<ml::Recipe> defaults = loop::active_recipe(**store, &about);
   if (!defaults.ok()) return fail(ctx, defaults.status());
   Result<ml::Recipe> recipe = recipe_from_args(args, *defaults);
   if (!recipe.ok()) {

@@ -14,21 +14,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-// The active model's recipe, or the defaults without an active model (or
-// with one whose manifest predates recipes: then only its kind).
-Result<ml::Recipe> active_recipe(Store& s) {
-  Result<ModelRecord> active = s.active_model();
-  if (!active.ok()) {
-    if (active.status().code() == StatusCode::kNotFound) return ml::Recipe{};
-    return active.status();
-  }
-  HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
-  if (m.recipe) return *m.recipe;
-  ml::Recipe r;
-  r.kind = m.kind;
-  return r;
-}
-
 // The request's fields over `r`, with the CLI flags' meaning; unknown
 // fields and wrong types are refused, so a typo never trains silently.
 Status apply_fields(const Json& body, ml::Recipe& r, bool& force) {
@@ -93,7 +78,8 @@ Status TrainWorker::start(const std::string& body, bool gated) {
   // Everything is checked here, so a bad request is a 400, not a failed job.
   ml::Recipe recipe;
   if (gated) {
-    HITLOOP_ASSIGN_OR_RETURN(recipe, store_.with(active_recipe));
+    HITLOOP_ASSIGN_OR_RETURN(recipe,
+                             store_.with([](Store& st) { return loop::active_recipe(st); }));
   }
   bool force = false;
   if (body.find_first_not_of(" \t\r\n") != std::string::npos) {

@@ -393,4 +393,18 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
   return out;
 }
 
+Result<ml::Recipe> active_recipe(Store& store, std::string* about) {
+  HITLOOP_ASSIGN_OR_RETURN(std::optional<ml::Manifest> active, active_manifest(store));
+  if (!active) return ml::Recipe{};
+  const ml::Manifest& m = *active;
+  if (m.recipe) return *m.recipe;
+  if (about) {
+    *about = "the active model v" + std::to_string(m.version) +
+             " does not record how it was trained (it predates recipes in manifests)";
+  }
+  ml::Recipe r;
+  r.kind = m.kind;
+  return r;
+}
+
 }  // namespace hitloop::loop

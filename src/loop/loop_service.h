@@ -107,6 +107,12 @@ HoldoutFigures evaluate_on_holdout(const ml::LoadedModel& model,
 // compare any two models on them fairly.
 bool in_holdout(const Session& s);
 
+// The recipe a retrain starts from: the active model's (kind, seed, base and
+// fine-tuning settings), or the defaults without an active model. For an
+// active model that predates recipes, only its kind, and `about` (if given)
+// says why.
+Result<ml::Recipe> active_recipe(Store& store, std::string* about = nullptr);
+
 // The store's human labels for training: each session's majority label,
 // the frozen holdout left out.
 Result<std::vector<ml::Example>> training_examples(Store& store);

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <string>
 
+#include "core/fnv.h"
+
 namespace hitloop::loop {
 
 Status validate_rate(double rate) {
@@ -13,14 +15,7 @@ Status validate_rate(double rate) {
   return Status::Ok();
 }
 
-uint64_t fnv1a64(std::string_view key) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : key) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
+uint64_t fnv1a64(std::string_view key) { return hitloop::fnv1a64(key); }
 
 uint64_t session_key_hash(std::string_view session_key) {
   uint64_t z = fnv1a64(session_key);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
+#include "core/fnv.h"
 #include "ml/rng.h"
 
 namespace hitloop::ml {
@@ -55,14 +56,7 @@ void fill_train_and_sort(std::vector<Fold>& folds) {
 
 }  // namespace
 
-uint64_t group_key(std::string_view text) {
-  uint64_t h = 14695981039346656037ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
+uint64_t group_key(std::string_view text) { return fnv1a64(text); }
 
 std::vector<Fold> grouped_stratified_kfold(const std::vector<int>& labels,
                                            const std::vector<uint64_t>& groups, int k,
@@ -122,14 +116,7 @@ std::vector<Fold> stratified_kfold(const std::vector<int>& labels, int k, uint64
   for (const auto& members : shuffled_classes(labels, seed)) {
     for (size_t idx : members) folds[next++ % folds.size()].test.push_back(idx);
   }
-  for (size_t f = 0; f < folds.size(); ++f) {
-    std::sort(folds[f].test.begin(), folds[f].test.end());
-    for (size_t g = 0; g < folds.size(); ++g) {
-      if (g != f)
-        folds[f].train.insert(folds[f].train.end(), folds[g].test.begin(), folds[g].test.end());
-    }
-  }
-  for (Fold& f : folds) std::sort(f.train.begin(), f.train.end());
+  fill_train_and_sort(folds);
   return folds;
 }
 
