@@ -6,7 +6,7 @@
 namespace hitloop::ml::ngram {
 namespace {
 
-enum Namespace : uint64_t { kIn = 1, kOut = 2, kChr = 3, kNew = 4 };
+constexpr uint64_t kIn = kNsIn, kOut = kNsOut, kChr = kNsChr, kNew = kNsNew;
 constexpr int kNamespaces = 5;
 
 inline uint64_t mix64(uint64_t z) {
@@ -265,6 +265,8 @@ std::vector<std::pair<uint32_t, std::string>> Featurizer::describe(std::string_v
   extract(input, output, config_.max_text_bytes, scratch, sink);
   return std::move(sink.names);
 }
+
+uint64_t Featurizer::word_hash(std::string_view lowercase_word) { return fnv1a(lowercase_word); }
 
 const char* Featurizer::dense_name(int i) {
   static const char* const kNames[kDenseCount] = {"log input length",

@@ -18,6 +18,11 @@ namespace hitloop::ml::ngram {
 
 constexpr int kDenseCount = 16;
 
+// Sparse namespaces (`Features::ns`).
+enum Namespace : uint8_t { kNsIn = 1, kNsOut = 2, kNsChr = 3, kNsNew = 4 };
+// The namespaces that look at the output alone (the output-only candidate).
+inline bool output_namespace(uint8_t ns) { return ns == kNsOut || ns == kNsChr; }
+
 struct SparseFeature {
   uint32_t index;
   float value;
@@ -37,6 +42,7 @@ struct Features {
   std::string lower_in, lower_out;
   std::vector<uint64_t> in_words, out_words, in_set, out_set, in_bigrams, numbers_in;
   std::vector<std::pair<uint32_t, uint32_t>> in_spans, out_spans;
+  std::vector<uint64_t> sorted_in, sorted_out, in_trigrams;  // pair_features' scratch
 };
 
 // Sets each feature's value to idf[index] (1 when idf is null), then scales
@@ -61,6 +67,9 @@ class Featurizer {
                                                          std::string_view output) const;
 
   static const char* dense_name(int i);
+
+  // Word hashes as `featurize` computes them (for word-level statistics).
+  static uint64_t word_hash(std::string_view lowercase_word);
 
  private:
   FeaturizerConfig config_;

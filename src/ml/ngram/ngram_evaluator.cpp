@@ -1,177 +1,316 @@
 #include "ml/ngram/ngram_evaluator.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdio>
 #include <thread>
 
 #include "ml/metrics.h"
+#include "ml/ngram/combiner.h"
+#include "ml/ngram/gbm.h"
 #include "ml/ngram/linear.h"
 #include "ml/ngram/ngram_model.h"
+#include "ml/ngram/ngram_stack.h"
 #include "ml/split.h"
 
 namespace hitloop::ml::ngram {
 namespace {
 
-struct Featurized {
-  std::vector<SparseFeature> sparse;
-  std::vector<uint8_t> ns;
-  std::array<float, kDenseCount> dense;
-};
-
-std::vector<Featurized> featurize_all(const Featurizer& fz, const std::vector<Example>& examples,
-                                      int threads) {
-  std::vector<Featurized> out(examples.size());
-  auto work = [&](size_t begin, size_t end) {
-    Features scratch;
-    for (size_t i = begin; i < end; ++i) {
-      fz.featurize(examples[i].input, examples[i].output, scratch);
-      out[i].sparse = scratch.sparse;
-      out[i].ns = scratch.ns;
-      out[i].dense = scratch.dense;
-    }
+// Runs fn(0..n-1) on up to `threads` threads.
+template <typename Fn>
+void parallel_for(size_t n, int threads, Fn fn) {
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < n;) fn(i);
   };
-  size_t n_threads = std::max(1, threads);
-  n_threads = std::min(n_threads, std::max<size_t>(1, examples.size() / 256));
   std::vector<std::thread> pool;
-  size_t chunk = (examples.size() + n_threads - 1) / n_threads;
-  for (size_t t = 1; t < n_threads; ++t) {
-    pool.emplace_back(work, std::min(examples.size(), t * chunk),
-                      std::min(examples.size(), (t + 1) * chunk));
-  }
-  work(0, std::min(examples.size(), chunk));
-  for (auto& th : pool) th.join();
-  return out;
+  for (int t = 1; t < std::min<int>(threads, static_cast<int>(n)); ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
 }
 
+// Everything the candidates learn from, computed once.
+struct Prepared {
+  Featurizer fz;
+  std::vector<float> idf;
+  DenseEncoder dense;
+  WordIdf word_idf;
+  std::vector<Row> full, output;  // the two linear candidates' rows
+  std::vector<float> pair;        // row-major pair features
+  std::vector<int> labels;
+  std::vector<double> weights;  // class-balanced example weights
+};
+
 // Smooth inverse document frequency, as in TF-IDF: ln((1 + N) / (1 + df)) + 1.
-std::vector<float> fit_idf(const Featurizer& fz, const std::vector<Featurized>& feats) {
-  std::vector<uint32_t> df(fz.hash_size(), 0);
+std::vector<float> fit_idf(size_t size, const std::vector<std::vector<SparseFeature>>& sparse) {
+  std::vector<uint32_t> df(size, 0);
   std::vector<uint32_t> seen;
-  for (const Featurized& f : feats) {
+  for (const auto& row : sparse) {
     seen.clear();
-    for (const SparseFeature& s : f.sparse) seen.push_back(s.index);
+    for (const SparseFeature& s : row) seen.push_back(s.index);
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
     for (uint32_t i : seen) df[i]++;
   }
   std::vector<float> idf(df.size());
-  double n = static_cast<double>(feats.size());
+  double n = static_cast<double>(sparse.size());
   for (size_t i = 0; i < df.size(); ++i)
     idf[i] = static_cast<float>(std::log((1 + n) / (1 + df[i])) + 1);
   return idf;
 }
 
-// Balanced class weights (n / (2 n_class)) times each example's own weight.
-std::vector<Row> make_rows(const Featurizer& fz, const DenseEncoder& dense,
-                           const std::vector<Featurized>& feats,
-                           const std::vector<Example>& examples) {
-  double n = static_cast<double>(examples.size()), pos = 0;
+Prepared prepare(const std::vector<Example>& examples, int threads) {
+  Prepared p;
+  const size_t n = examples.size();
+  std::vector<std::vector<SparseFeature>> sparse(n);
+  std::vector<std::vector<uint8_t>> ns(n);
+  std::vector<std::array<float, kDenseCount>> dense_rows(n);
+  std::vector<std::vector<uint64_t>> docs(2 * n);
+  const size_t chunks = std::max<size_t>(1, std::min<size_t>(threads, n / 256 + 1));
+  parallel_for(chunks, threads, [&](size_t c) {
+    Features f;
+    for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; ++i) {
+      p.fz.featurize(examples[i].input, examples[i].output, f);
+      sparse[i] = f.sparse;
+      ns[i] = f.ns;
+      dense_rows[i] = f.dense;
+      docs[2 * i] = f.in_set;
+      docs[2 * i + 1] = f.out_set;
+    }
+  });
+  p.idf = fit_idf(p.fz.hash_size(), sparse);
+  p.dense.fit(dense_rows);
+  p.word_idf.fit(docs);
+
+  double pos = 0;
   for (const Example& e : examples) pos += e.label;
   double w_pos = pos > 0 ? n / (2 * pos) : 1, w_neg = pos < n ? n / (2 * (n - pos)) : 1;
-  std::vector<Row> rows(examples.size());
-  Features f;
-  for (size_t i = 0; i < examples.size(); ++i) {
-    f.sparse = feats[i].sparse;
-    f.dense = feats[i].dense;
-    encode_row(fz, dense, f, rows[i].features);
-    rows[i].label = examples[i].label;
-    rows[i].weight = (examples[i].label ? w_pos : w_neg) * examples[i].weight;
+  p.full.resize(n);
+  p.output.resize(n);
+  p.pair.resize(n * kPairCount);
+  const uint32_t bias = NgramModel::dim_for(p.fz) - 1;
+  parallel_for(chunks, threads, [&](size_t c) {
+    Features f;
+    for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; ++i) {
+      weight_features(sparse[i], ns[i], p.idf.data());
+      f.sparse = sparse[i];
+      f.dense = dense_rows[i];
+      encode_row(p.fz, p.dense, f, p.full[i].features);
+      for (size_t k = 0; k < sparse[i].size(); ++k) {
+        if (output_namespace(ns[i][k])) p.output[i].features.push_back(sparse[i][k]);
+      }
+      p.output[i].features.push_back({bias, 1.f});
+      p.fz.featurize(examples[i].input, examples[i].output, f);  // word lists for pair features
+      PairRow row;
+      pair_features(f, p.word_idf, row);
+      std::copy(row.begin(), row.end(), p.pair.begin() + static_cast<long>(i * kPairCount));
+    }
+  });
+  for (size_t i = 0; i < n; ++i) {
+    double w = (examples[i].label ? w_pos : w_neg) * examples[i].weight;
+    p.labels.push_back(examples[i].label);
+    p.weights.push_back(w);
+    for (Row* r : {&p.full[i], &p.output[i]}) {
+      r->label = examples[i].label;
+      r->weight = w;
+    }
   }
-  return rows;
+  return p;
 }
 
+constexpr int kFolds = 3;
 constexpr int kMaxEpochs = 20;
+constexpr double kL2Grid[] = {1e-5, 1e-4};
+constexpr int kTreeStep = 10;  // the number of trees is chosen in steps of this
 
-struct Choice {
-  double l2;
-  int epochs;
-  double auroc;
+GbmOptions gbm_options(uint64_t seed) {
+  GbmOptions o;
+  o.seed = seed;
+  return o;
+}
+
+// One candidate's settings, chosen by mean AUROC over the inner folds, and
+// its out-of-fold margins under them (the stacker's input).
+struct Candidate {
+  double l2 = 0;
+  int steps = 0;  // epochs, or trees for the pair candidate
+  double auroc = -1;
+  std::vector<double> oof;
 };
 
-// Inner validation: each L2 strength on an 80/20 split of the training data
-// that keeps each model_input on one side (`groups`), every epoch scored;
-// the best (l2, epochs) by AUROC wins.
-Choice select_hyperparameters(const std::vector<Row>& rows, const std::vector<uint64_t>& groups,
-                              size_t dim, uint64_t seed, int threads) {
-  std::vector<int> labels;
-  for (const Row& r : rows) labels.push_back(r.label);
-  Fold split = grouped_stratified_split(labels, groups, 0.2, seed ^ 0x5EEDULL);
-  std::vector<const Row*> train;
-  for (size_t i : split.train) train.push_back(&rows[i]);
-  std::vector<int> val_labels;
-  for (size_t i : split.test) val_labels.push_back(rows[i].label);
+// Per setting: out-of-fold margins of every row, and one AUROC per fold.
+struct Trace {
+  std::vector<std::vector<double>> oof;  // [step][row]
+};
 
-  // One run per L2 strength, in parallel when there are threads to spare;
-  // each keeps its best epoch, then the best run wins (ties: the first).
-  const std::vector<double> grid = {1e-5, 1e-4};
-  std::vector<Choice> results(grid.size(), Choice{0, 0, -1});
-  auto run = [&](size_t g) {
-    SgdOptions opt;
-    opt.l2 = grid[g];
-    opt.epochs = kMaxEpochs;
-    opt.seed = seed;
-    train_logistic(train, dim, opt, [&](int epoch, const std::vector<float>& w) {
-      std::vector<double> scores;
-      for (size_t i : split.test) scores.push_back(dot(w, rows[i].features));
-      double a = auroc(val_labels, scores).value_or(0.5);
-      if (a > results[g].auroc + 1e-9) results[g] = {grid[g], epoch, a};
-    });
-  };
-  if (threads > 1) {
-    std::vector<std::thread> pool;
-    for (size_t g = 1; g < grid.size(); ++g) pool.emplace_back(run, g);
-    run(0);
-    for (auto& t : pool) t.join();
-  } else {
-    for (size_t g = 0; g < grid.size(); ++g) run(g);
-  }
-  Choice best = results[0];
-  for (const Choice& c : results) {
-    if (c.auroc > best.auroc + 1e-9) best = c;
+Candidate best_of(const std::vector<Trace>& traces, const std::vector<double>& l2s, int step_scale,
+                  const std::vector<Fold>& folds, const std::vector<int>& labels) {
+  Candidate best;
+  for (size_t s = 0; s < traces.size(); ++s) {
+    for (size_t e = 0; e < traces[s].oof.size(); ++e) {
+      double sum = 0;
+      for (const Fold& f : folds) {
+        std::vector<int> y;
+        std::vector<double> m;
+        for (size_t i : f.test) y.push_back(labels[i]), m.push_back(traces[s].oof[e][i]);
+        sum += auroc(y, m).value_or(0.5);
+      }
+      double a = sum / static_cast<double>(folds.size());
+      if (a > best.auroc + 1e-9) {
+        best = {l2s[s], static_cast<int>(e + 1) * step_scale, a, traces[s].oof[e]};
+      }
+    }
   }
   return best;
+}
+
+std::vector<const Row*> pick(const std::vector<Row>& rows, const std::vector<size_t>& idx) {
+  std::vector<const Row*> out;
+  for (size_t i : idx) out.push_back(&rows[i]);
+  return out;
+}
+
+// Inner grouped k-fold: every linear candidate at every L2 strength, scored
+// after every epoch; the trees scored every kTreeStep trees.
+struct Selection {
+  Candidate full, output, pair;
+};
+
+Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, size_t dim,
+                            uint64_t seed, int threads) {
+  const size_t n = p.labels.size();
+  const std::vector<double> l2s(std::begin(kL2Grid), std::end(kL2Grid));
+  auto empty_trace = [&](int steps) {
+    Trace t;
+    t.oof.assign(steps, std::vector<double>(n, 0.0));
+    return t;
+  };
+  std::vector<Trace> full(l2s.size(), empty_trace(kMaxEpochs)),
+      output(l2s.size(), empty_trace(kMaxEpochs));
+  const GbmOptions go = gbm_options(seed);
+  std::vector<Trace> pair(1, empty_trace(go.max_trees / kTreeStep));
+  // Jobs: (fold, linear candidate, l2) and (fold, trees); each writes only
+  // its fold's held-out rows, so they run in any order with the same result.
+  const size_t linear_jobs = folds.size() * 2 * l2s.size();
+  parallel_for(linear_jobs + folds.size(), threads, [&](size_t job) {
+    if (job >= linear_jobs) {
+      const Fold& fold = folds[job - linear_jobs];
+      std::vector<float> x;
+      std::vector<int> y;
+      std::vector<double> w;
+      for (size_t i : fold.train) {
+        x.insert(x.end(), p.pair.begin() + static_cast<long>(i * kPairCount),
+                 p.pair.begin() + static_cast<long>((i + 1) * kPairCount));
+        y.push_back(p.labels[i]);
+        w.push_back(p.weights[i]);
+      }
+      std::vector<double> held(fold.test.size(), 0.0);
+      train_gbm(x, kPairCount, y, w, go, [&](const Gbm& model) {
+        const Tree& t = model.tree(model.size() - 1);
+        for (size_t k = 0; k < fold.test.size(); ++k)
+          held[k] += Gbm::tree_predict(t, go.depth, &p.pair[fold.test[k] * kPairCount]);
+        if (model.size() % kTreeStep == 0) {
+          auto& out = pair[0].oof[model.size() / kTreeStep - 1];
+          for (size_t k = 0; k < fold.test.size(); ++k) out[fold.test[k]] = held[k];
+        }
+      });
+      return;
+    }
+    const Fold& fold = folds[job / (2 * l2s.size())];
+    const bool is_full = (job / l2s.size()) % 2 == 0;
+    const size_t g = job % l2s.size();
+    const std::vector<Row>& rows = is_full ? p.full : p.output;
+    Trace& trace = (is_full ? full : output)[g];
+    SgdOptions opt;
+    opt.l2 = l2s[g];
+    opt.epochs = kMaxEpochs;
+    opt.seed = seed;
+    train_logistic(pick(rows, fold.train), dim, opt, [&](int epoch, const std::vector<float>& w) {
+      for (size_t i : fold.test) trace.oof[epoch - 1][i] = dot(w, rows[i].features);
+    });
+  });
+  Selection s;
+  s.full = best_of(full, l2s, 1, folds, p.labels);
+  s.output = best_of(output, l2s, 1, folds, p.labels);
+  s.pair = best_of(pair, {0.0}, kTreeStep, folds, p.labels);
+  return s;
+}
+
+std::string describe(const Selection& s, const Combiner& c, double stack_auroc) {
+  char line[400];
+  std::snprintf(line, sizeof line,
+                "ngram: inner %d-fold by model_input: full l2=%g epochs=%d AUROC %.3f; output-only "
+                "l2=%g epochs=%d AUROC %.3f; pair trees=%d AUROC %.3f; combined %.3f (weights "
+                "full %.2f, output %.2f, pair %.2f)",
+                kFolds, s.full.l2, s.full.steps, s.full.auroc, s.output.l2, s.output.steps,
+                s.output.auroc, s.pair.steps, s.pair.auroc, stack_auroc, c.full, c.output, c.pair);
+  return line;
 }
 
 }  // namespace
 
 Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>& examples,
                                                      const TrainOptions& options) const {
-  Featurizer fz;
-  int threads = options.threads > 0
-                    ? options.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<Featurized> feats = featurize_all(fz, examples, threads);
-  std::vector<float> idf = fit_idf(fz, feats);
-  for (Featurized& f : feats) weight_features(f.sparse, f.ns, idf.data());
-  DenseEncoder dense;
-  std::vector<std::array<float, kDenseCount>> dense_rows;
-  for (const Featurized& f : feats) dense_rows.push_back(f.dense);
-  dense.fit(dense_rows);
-  std::vector<Row> rows = make_rows(fz, dense, feats, examples);
-  const size_t dim = NgramModel::dim_for(fz);
-
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  Prepared p = prepare(examples, threads);
+  const size_t dim = NgramModel::dim_for(p.fz);
   std::vector<uint64_t> groups;
   for (const Example& e : examples) groups.push_back(group_key(e.input));
-  Choice choice = select_hyperparameters(rows, groups, dim, options.seed, threads);
-  char line[128];
-  std::snprintf(line, sizeof line, "ngram: chose l2=%g epochs=%d (inner validation AUROC %.3f)",
-                choice.l2, choice.epochs, choice.auroc);
-  options.progress(line);
+  std::vector<Fold> folds;
+  for (Fold& f : grouped_stratified_kfold(p.labels, groups, kFolds, options.seed ^ 0x5EEDULL)) {
+    if (!f.test.empty() && !f.train.empty()) folds.push_back(std::move(f));
+  }
+  if (folds.size() < 2)
+    return InvalidArgument("too few distinct inputs to validate the n-gram model");
 
-  std::vector<const Row*> all;
-  for (const Row& r : rows) all.push_back(&r);
-  SgdOptions opt;
-  opt.l2 = choice.l2;
-  opt.epochs = choice.epochs;
-  opt.seed = options.seed;
-  std::vector<float> weights = train_logistic(all, dim, opt);
-  return std::unique_ptr<Model>(
-      std::make_unique<NgramModel>(fz, std::move(idf), dense, std::move(weights)));
+  Selection s = select_candidates(p, folds, dim, options.seed, threads);
+  Stacked stacked = fit_combiner({s.full.oof, s.output.oof, s.pair.oof}, p.labels, folds);
+  Combiner c{stacked.bias, stacked.weights[0], stacked.weights[1], stacked.weights[2]};
+  options.progress(describe(s, c, stacked.auroc));
+
+  // Refit the candidates that carry weight on everything.
+  std::vector<float> full_w(dim, 0.f), output_dense;
+  std::optional<Gbm> gbm;
+  parallel_for(3, threads, [&](size_t job) {
+    SgdOptions opt;
+    opt.seed = options.seed;
+    if (job == 0 && c.full != 0) {
+      opt.l2 = s.full.l2, opt.epochs = s.full.steps;
+      std::vector<const Row*> all;
+      for (const Row& r : p.full) all.push_back(&r);
+      full_w = train_logistic(all, dim, opt);
+    } else if (job == 1 && c.output != 0) {
+      opt.l2 = s.output.l2, opt.epochs = s.output.steps;
+      std::vector<const Row*> all;
+      for (const Row& r : p.output) all.push_back(&r);
+      output_dense = train_logistic(all, dim, opt);
+    } else if (job == 2 && c.pair != 0) {
+      GbmOptions go = gbm_options(options.seed);
+      go.max_trees = s.pair.steps;
+      gbm = train_gbm(p.pair, kPairCount, p.labels, p.weights, go);
+    }
+  });
+  SparseWeights output;
+  for (size_t i = 0; i < output_dense.size(); ++i) {
+    if (output_dense[i] != 0)
+      output.index.push_back(static_cast<uint32_t>(i)), output.value.push_back(output_dense[i]);
+  }
+  NgramModel full(p.fz, std::move(p.idf), p.dense, std::move(full_w));
+  return std::unique_ptr<Model>(std::make_unique<NgramStack>(
+      std::move(full), std::move(output), std::move(gbm), std::move(p.word_idf), c));
 }
 
 Result<std::unique_ptr<Model>> NgramEvaluator::load(const std::string& dir) const {
-  auto model = NgramModel::load(dir);
+  HITLOOP_ASSIGN_OR_RETURN(int version, ngram_artifact_version(dir));
+  if (version == 1) {
+    auto model = NgramModel::load(dir);
+    if (!model.ok()) return model.status();
+    return std::unique_ptr<Model>(std::move(model).value());
+  }
+  auto model = NgramStack::load(dir);
   if (!model.ok()) return model.status();
   return std::unique_ptr<Model>(std::move(model).value());
 }

@@ -46,6 +46,11 @@ class NgramModel final : public Model {
               std::vector<SparseFeature>& out) const;
   double margin(std::string_view input, std::string_view output, Features& scratch) const;
 
+  const Featurizer& featurizer() const { return featurizer_; }
+  const std::vector<float>& idf() const { return idf_; }
+  const DenseEncoder& dense() const { return dense_; }
+  const std::vector<float>& weights() const { return weights_; }
+
  private:
   Featurizer featurizer_;
   std::vector<float> idf_;
