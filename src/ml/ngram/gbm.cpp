@@ -79,7 +79,7 @@ void Gbm::explain(const float* x, std::span<double> per_feature, double& bias) c
 
 Gbm train_gbm(std::span<const float> x, int n_features, const std::vector<int>& labels,
               const std::vector<double>& weights, const GbmOptions& o,
-              const std::function<void(const Gbm&)>& after_tree) {
+              const std::function<bool(const Gbm&)>& after_tree) {
   const size_t n = labels.size();
   double wp = 0, wn = 0;
   for (size_t i = 0; i < n; ++i) (labels[i] ? wp : wn) += weights[i];
@@ -170,7 +170,7 @@ Gbm train_gbm(std::span<const float> x, int n_features, const std::vector<int>& 
     }
     for (size_t i = 0; i < n; ++i) margin[i] += tree.value[node_of[i]];
     model.add(std::move(tree));
-    if (after_tree) after_tree(model);
+    if (after_tree && !after_tree(model)) break;
   }
   return model;
 }

@@ -66,9 +66,10 @@ class Gbm {
 };
 
 // Row-major features (`x.size() == labels.size() * n_features`). After each
-// tree, `after_tree(model)` may record validation scores.
+// tree, `after_tree(model)` may record validation scores; returning false
+// stops the training.
 Gbm train_gbm(std::span<const float> x, int n_features, const std::vector<int>& labels,
               const std::vector<double>& weights, const GbmOptions& options,
-              const std::function<void(const Gbm&)>& after_tree = nullptr);
+              const std::function<bool(const Gbm&)>& after_tree = nullptr);
 
 }  // namespace hitloop::ml::ngram

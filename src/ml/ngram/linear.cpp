@@ -9,7 +9,7 @@ namespace hitloop::ml::ngram {
 
 std::vector<float> train_logistic(
     const std::vector<const Row*>& rows, size_t dim, const SgdOptions& options,
-    const std::function<void(int, const std::vector<float>&)>& after_epoch) {
+    const std::function<bool(int, const std::vector<float>&)>& after_epoch) {
   std::vector<float> w(dim, 0.f), g2(dim, 0.f);
   std::vector<size_t> order(rows.size());
   std::iota(order.begin(), order.end(), 0);
@@ -30,7 +30,7 @@ std::vector<float> train_logistic(
         w[f.index] -= lr * g / (std::sqrt(g2[f.index]) + 1e-6f);
       }
     }
-    if (after_epoch) after_epoch(epoch, w);
+    if (after_epoch && !after_epoch(epoch, w)) break;
   }
   return w;
 }

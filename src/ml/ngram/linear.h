@@ -33,9 +33,10 @@ inline double dot(const std::vector<float>& w, std::span<const SparseFeature> x)
 }
 
 // Trains from zero; after each epoch calls `after_epoch(epoch, weights)`
-// (1-based) so a caller can validate without retraining.
+// (1-based) so a caller can validate without retraining; training stops
+// early when it returns false.
 std::vector<float> train_logistic(
     const std::vector<const Row*>& rows, size_t dim, const SgdOptions& options,
-    const std::function<void(int, const std::vector<float>&)>& after_epoch = nullptr);
+    const std::function<bool(int, const std::vector<float>&)>& after_epoch = nullptr);
 
 }  // namespace hitloop::ml::ngram

@@ -123,6 +123,35 @@ constexpr int kFolds = 3;
 constexpr int kMaxEpochs = 20;
 constexpr double kL2Grid[] = {1e-5, 1e-4};
 constexpr int kTreeStep = 10;  // the number of trees is chosen in steps of this
+// A run stops once its fold's AUROC has not improved for this many epochs
+// (or tree steps); later steps repeat its last margins, so a setting is still
+// judged on every fold.
+constexpr int kPatience = 4;
+
+// Early stopping on one fold's held-out rows.
+class Patience {
+ public:
+  Patience(const Fold& fold, const std::vector<int>& labels) : fold_(fold) {
+    for (size_t i : fold.test) labels_.push_back(labels[i]);
+  }
+  // Records step `s`'s margins; false when it is time to stop.
+  bool keep_going(int s, const std::vector<double>& held) {
+    double a = auroc(labels_, held).value_or(0.5);
+    if (a > best_ + 1e-9) best_ = a, best_step_ = s;
+    return s - best_step_ < kPatience;
+  }
+  // Copies the last recorded step forward to the end of `oof`.
+  void fill_forward(int last, std::vector<std::vector<double>>& oof) const {
+    for (size_t s = static_cast<size_t>(last) + 1; s < oof.size(); ++s)
+      for (size_t i : fold_.test) oof[s][i] = oof[last][i];
+  }
+
+ private:
+  const Fold& fold_;
+  std::vector<int> labels_;
+  double best_ = -1;
+  int best_step_ = 0;
+};
 
 GbmOptions gbm_options(uint64_t seed) {
   GbmOptions o;
@@ -206,15 +235,19 @@ Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, s
         w.push_back(p.weights[i]);
       }
       std::vector<double> held(fold.test.size(), 0.0);
+      Patience patience(fold, p.labels);
+      int last = -1;
       train_gbm(x, kPairCount, y, w, go, [&](const Gbm& model) {
         const Tree& t = model.tree(model.size() - 1);
         for (size_t k = 0; k < fold.test.size(); ++k)
           held[k] += Gbm::tree_predict(t, go.depth, &p.pair[fold.test[k] * kPairCount]);
-        if (model.size() % kTreeStep == 0) {
-          auto& out = pair[0].oof[model.size() / kTreeStep - 1];
-          for (size_t k = 0; k < fold.test.size(); ++k) out[fold.test[k]] = held[k];
-        }
+        if (model.size() % kTreeStep != 0) return true;
+        last = static_cast<int>(model.size() / kTreeStep) - 1;
+        auto& out = pair[0].oof[last];
+        for (size_t k = 0; k < fold.test.size(); ++k) out[fold.test[k]] = held[k];
+        return patience.keep_going(last, held);
       });
+      patience.fill_forward(last, pair[0].oof);
       return;
     }
     const Fold& fold = folds[job / (2 * l2s.size())];
@@ -226,9 +259,18 @@ Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, s
     opt.l2 = l2s[g];
     opt.epochs = kMaxEpochs;
     opt.seed = seed;
+    Patience patience(fold, p.labels);
+    std::vector<double> held(fold.test.size());
+    int last = -1;
     train_logistic(pick(rows, fold.train), dim, opt, [&](int epoch, const std::vector<float>& w) {
-      for (size_t i : fold.test) trace.oof[epoch - 1][i] = dot(w, rows[i].features);
+      last = epoch - 1;
+      for (size_t k = 0; k < fold.test.size(); ++k) {
+        held[k] = dot(w, rows[fold.test[k]].features);
+        trace.oof[last][fold.test[k]] = held[k];
+      }
+      return patience.keep_going(last, held);
     });
+    patience.fill_forward(last, trace.oof);
   });
   Selection s;
   s.full = best_of(full, l2s, 1, folds, p.labels);
