@@ -82,10 +82,10 @@ Command eval_command() {
            "",
            "Measure a model against labeled data.\n\n"
            "Reports n, accuracy, precision/recall/F1 of the bad class, macro-F1, AUROC, Brier\n"
-           "score, ECE (10 bins) and the confusion matrix; per category when the file has a\n"
-           "category column. Unlabeled rows are skipped; rows the model was trained on are\n"
-           "counted in a warning. --holdout measures on the store's frozen holdout, exactly\n"
-           "as the retrain gate does.",
+           "score, ECE (10 bins, with the n it was computed on) and the confusion matrix; per\n"
+           "category when the file has a category column. Unlabeled rows are skipped; rows\n"
+           "the model was trained on are counted in a warning. --holdout measures on the\n"
+           "store's frozen holdout, exactly as the retrain gate does.",
            {{"--data", "FILE", "labeled CSV/JSONL (model_input,model_output,good[,category])"},
             {"--holdout", "", "evaluate on the store's frozen holdout instead of a file"},
             {"--model", "V|DIR", "model version or artifact directory (default: the active model)"},

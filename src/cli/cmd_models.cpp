@@ -114,8 +114,8 @@ int show(Context& ctx, Store& store, const std::string& spec, bool json) {
           << "  parent      " << (m.parent_version ? "v" + std::to_string(m.parent_version) : "-")
           << "\n"
           << "  trained on  " << m.n_train << " examples, dataset " << m.dataset_hash << "\n"
-          << "  calibration Platt a=" << m.calibration.a << " b=" << m.calibration.b
-          << ", threshold " << m.threshold << "\n"
+          << "  calibration " << ml::describe(m.calibration) << "\n"
+          << "  threshold   " << m.threshold << "\n"
           << "  artifact    " << record->path << "\n";
   if (m.recipe) ctx.out << "  recipe      " << ml::recipe_to_json(*m.recipe) << "\n";
   if (!record->note.empty()) ctx.out << "  why         " << record->note << "\n";

@@ -191,6 +191,11 @@ void print_metrics(std::ostream& out, const ml::Metrics& m,
   const ml::Confusion& c = m.confusion;
   out << "confusion (rows human, columns model):  good->good " << c.true_good << "  good->bad "
       << c.false_bad << "  bad->good " << c.false_good << "  bad->bad " << c.true_bad << "\n";
+  out << "ECE " << fmt(m.ece) << " on " << m.ece_n << " rows (10 bins)";
+  // Sampling noise alone gives a perfectly calibrated model about these.
+  if (m.ece_n < 100)
+    out << "; on so few rows ECE is mostly noise (about 0.3 on 8 rows, 0.1 on 100)";
+  out << "\n";
 }
 
 std::string metrics_json(const ml::Metrics& m,

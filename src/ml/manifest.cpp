@@ -26,6 +26,7 @@ json metrics_json(const Metrics& m) {
           {"auroc", m.auroc ? json(*m.auroc) : json(nullptr)},
           {"brier", m.brier},
           {"ece", m.ece},
+          {"ece_n", m.ece_n},
           {"confusion",
            {{"true_good", c.true_good},
             {"false_bad", c.false_bad},
@@ -44,6 +45,8 @@ Metrics metrics_from(const json& j) {
   if (j.contains("auroc") && j["auroc"].is_number()) m.auroc = j["auroc"].get<double>();
   m.brier = j.value("brier", 0.0);
   m.ece = j.value("ece", 0.0);
+  // Manifests before ece_n computed ECE on all n rows, as now.
+  m.ece_n = j.value("ece_n", m.n);
   if (j.contains("confusion")) {
     const json& c = j["confusion"];
     m.confusion = {c.value("true_good", int64_t{0}), c.value("false_bad", int64_t{0}),
@@ -189,7 +192,9 @@ std::string gate_to_json(const GateRecord& g) { return gate_json(g).dump(); }
 std::string metrics_to_json(const Metrics& m) { return metrics_json(m).dump(); }
 
 std::string calibration_to_json(const Platt& p) {
-  return json{{"method", "platt"}, {"a", p.a}, {"b", p.b}}.dump();
+  return json{
+      {"method", "platt"}, {"a", p.a}, {"b", p.b}, {"fit", platt_fit_name(p.fit)}, {"n", p.n}}
+      .dump();
 }
 
 std::string manifest_to_json(const Manifest& m) {
@@ -249,6 +254,9 @@ Result<Manifest> parse_manifest(const std::string& text, const std::string& orig
     const json& cal = j.at("calibration");
     m.calibration.a = cal.at("a").get<double>();
     m.calibration.b = cal.at("b").get<double>();
+    // Absent before small-n calibration was recorded: "default", n 0.
+    m.calibration.fit = platt_fit_from_name(cal.value("fit", ""));
+    m.calibration.n = cal.value("n", int64_t{0});
     m.threshold = j.value("threshold", 0.5);
     m.checksums = j.at("checksums").get<std::map<std::string, std::string>>();
     return m;

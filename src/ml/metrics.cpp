@@ -81,6 +81,7 @@ Metrics compute_metrics(const std::vector<int>& labels, const std::vector<double
   m.auroc = auroc(labels, scores);
   m.brier = safe_div(brier, static_cast<double>(m.n));
   m.ece = expected_calibration_error(labels, scores);
+  m.ece_n = m.n;
   return m;
 }
 

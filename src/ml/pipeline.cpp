@@ -89,13 +89,13 @@ Scored score_examples(const std::vector<Example>& examples, const std::vector<do
 }
 
 std::string held_out_line(const Metrics& m, double threshold) {
-  char buf[240];
+  char buf[280];
   std::snprintf(buf, sizeof buf,
                 "held-out metrics (saved in the manifest): n %lld  AUROC %s  acc %.3f  "
-                "macro-F1 %.3f  brier %.3f  threshold %.2f",
+                "macro-F1 %.3f  brier %.3f  ECE %.3f (n %lld)  threshold %.2f",
                 static_cast<long long>(m.n),
                 m.auroc ? std::to_string(*m.auroc).substr(0, 5).c_str() : "n/a", m.accuracy,
-                m.macro_f1, m.brier, threshold);
+                m.macro_f1, m.brier, m.ece, static_cast<long long>(m.ece_n), threshold);
   return buf;
 }
 
@@ -107,7 +107,11 @@ void finish_held_out(TrainReport& report, const std::vector<Example>& held,
                      const std::vector<double>& margins, const TrainOptions& options) {
   std::vector<int> labels;
   for (const Example& e : held) labels.push_back(e.label);
+  // The margins are out-of-sample for the model that produced them (pooled
+  // folds, or the encoder's 20%); fit_platt keeps the fit sane when they
+  // are few (a prior on the slope, intercept only below kPlattMinRows).
   report.calibration = fit_platt(margins, labels);
+  options.progress("calibration: " + describe(report.calibration));
   std::vector<double> probs;
   for (double m : margins) probs.push_back(report.calibration.apply(m));
   report.threshold = choose_threshold(labels, probs);
