@@ -130,6 +130,23 @@ void pair_features(Features& f, const WordIdf& idf, PairRow& out) {
     ++first_words;
     first_found += std::binary_search(f.in_set.begin(), f.in_set.end(), f.out_words[i]);
   }
+  // The input's last paragraph (in a chat log, often the user's latest turn;
+  // before it, knowledge or earlier turns) against the output's words.
+  size_t last_par = f.lower_in.rfind("\n\n");
+  last_par = last_par == std::string::npos ? 0 : last_par;
+  f.sorted_in.clear();
+  for (size_t i = 0; i < f.in_spans.size(); ++i) {
+    if (f.in_spans[i].first >= last_par) f.sorted_in.push_back(f.in_words[i]);
+  }
+  std::sort(f.sorted_in.begin(), f.sorted_in.end());
+  size_t in_last = 0, in_before = 0, out_content = 0;
+  for (uint64_t w : f.out_set) {
+    if (idf(w) <= 2) continue;  // content words only
+    ++out_content;
+    bool last = std::binary_search(f.sorted_in.begin(), f.sorted_in.end(), w);
+    in_last += last;
+    in_before += !last && std::binary_search(f.in_set.begin(), f.in_set.end(), w);
+  }
   f.sorted_in = f.in_words;
   std::sort(f.sorted_in.begin(), f.sorted_in.end());
   f.sorted_out = f.out_words;
@@ -150,6 +167,8 @@ void pair_features(Features& f, const WordIdf& idf, PairRow& out) {
   x[9] = ratio(first_found, first_words);
   x[10] = std::log1p(static_cast<float>(novel_content));
   x[11] = std::log1p(static_cast<float>(out_novel_sum));
+  x[12] = ratio(in_last, out_content);
+  x[13] = ratio(in_before, out_content);
 }
 
 const char* pair_feature_name(int i) {
@@ -165,7 +184,9 @@ const char* pair_feature_name(int i) {
       "TF-IDF cosine of input and output",
       "output first line words in input",
       "log rare output words not in input",
-      "log IDF mass of output words not in input"};
+      "log IDF mass of output words not in input",
+      "output content words in the input's last paragraph",
+      "output content words only earlier in the input"};
   if (i < kDenseCount) return Featurizer::dense_name(i);
   return i < kPairCount ? kNames[i - kDenseCount] : "?";
 }

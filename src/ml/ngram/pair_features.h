@@ -16,7 +16,7 @@
 
 namespace hitloop::ml::ngram {
 
-constexpr int kPairCount = kDenseCount + 12;
+constexpr int kPairCount = kDenseCount + 14;
 using PairRow = std::array<float, kPairCount>;
 
 // Inverse document frequency of words, hashed into 2^kBits buckets.
