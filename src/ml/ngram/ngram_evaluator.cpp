@@ -120,7 +120,7 @@ Prepared prepare(const std::vector<Example>& examples, int threads) {
 }
 
 constexpr int kFolds = 3;
-constexpr int kMaxEpochs = 20;
+constexpr int kMaxEpochs = 15;
 constexpr double kL2Grid[] = {1e-5, 1e-4};
 constexpr int kTreeStep = 10;  // the number of trees is chosen in steps of this
 // A run stops once its fold's AUROC has not improved for this many epochs
