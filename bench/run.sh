@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark and prints its figures. Usage: bench/run.sh BUILD_DIR
-# (`make bench`). Set QUALITY=0 to skip the slow quality table.
+# (`make bench`). Set QUALITY=0 to skip the slow quality table and
+# ACTIVE_LEARNING=0 to skip the active-learning curves (several minutes).
 set -euo pipefail
 build=${1:-build}
 here=$(dirname "$0")
@@ -29,6 +30,10 @@ echo "== server: POST /v1/evaluate =="
 if [ "${QUALITY:-1}" != 0 ]; then
   echo "== n-gram evaluator quality vs anchors (same folds) =="
   "$here/quality.sh" "$build"
+fi
+if [ "${ACTIVE_LEARNING:-1}" != 0 ]; then
+  echo "== active learning: review queue vs random labels (AUROC by labels used) =="
+  "$here/active_learning.sh" "$build"
 fi
 for extra in "$here"/encoder.sh; do
   [ -x "$extra" ] && "$extra" "$build"
