@@ -4,6 +4,7 @@
 #include "auth/auth.h"
 #include "cli/ml_common.h"
 #include "http/server.h"
+#include "loop/queue.h"
 #include "loop/sampling.h"
 
 namespace hitloop::cli {
@@ -84,7 +85,7 @@ int serve_store(Context& ctx, const Args& args, std::unique_ptr<Store> store,
   options.threads = static_cast<int>(*threads);
   options.no_auth = args.has("--no-auth");
   Result<double> audit_rate = args.get_double("--audit-rate", 0.05);
-  Result<double> band = args.get_double("--uncertainty-band", 0.1);
+  Result<double> band = args.get_double("--uncertainty-band", loop::kDefaultUncertaintyBand);
   Result<long long> monitor = args.get_int("--monitor-seconds", 60);
   if (!audit_rate.ok()) return fail(ctx, audit_rate.status());
   if (!band.ok()) return fail(ctx, band.status());

@@ -26,6 +26,9 @@
 
 namespace hitloop::loop {
 
+// `hitloop serve --uncertainty-band`'s default: |P(good) - threshold| <= 0.1.
+inline constexpr double kDefaultUncertaintyBand = 0.1;
+
 enum class QueueReason { kUncertain, kAudit, kUnlabeled, kSecondOpinion };
 
 struct Candidate {
