@@ -157,7 +157,8 @@ Result<TrainReport> train_self_validating(const Evaluator& evaluator,
                                           const std::vector<int>& labels,
                                           const TrainOptions& options) {
   auto start = std::chrono::steady_clock::now();
-  Fold split = grouped_stratified_split(labels, input_groups(examples), 0.2, options.seed);
+  bool grouped = true;
+  Fold split = validation_split(labels, input_groups(examples), 0.2, options.seed, grouped);
   std::vector<Example> train, held;
   for (size_t i : split.train) train.push_back(examples[i]);
   for (size_t i : split.test) held.push_back(examples[i]);
@@ -166,7 +167,8 @@ Result<TrainReport> train_self_validating(const Evaluator& evaluator,
   TrainOptions with_held = options;
   with_held.validation = &held;
   TrainReport report;
-  report.validation = "80/20 split by model_input, best epoch";
+  report.validation =
+      grouped ? "80/20 split by model_input, best epoch" : "80/20 split, best epoch";
   HITLOOP_ASSIGN_OR_RETURN(report.model, evaluator.train(train, with_held));
   std::vector<TextPair> pairs;
   for (const Example& e : held) pairs.push_back({e.input, e.output});
@@ -206,14 +208,17 @@ Result<TrainReport> train_with_validation(const Evaluator& evaluator,
   int minority = std::min(good, n - good);
   std::vector<Fold> folds;
   TrainReport report;
+  // Rows sharing an input stay on one side unless too few inputs allow it.
+  bool grouped = true;
   if (n < 2000) {
     int k = std::clamp(minority, 2, 5);
-    folds = grouped_stratified_kfold(labels, input_groups(examples), k, options.seed);
-    report.validation = std::to_string(k) + "-fold cross-validation by model_input";
+    folds = validation_kfold(labels, input_groups(examples), k, options.seed, grouped);
+    report.validation = std::to_string(k) + "-fold cross-validation";
   } else {
-    folds = {grouped_stratified_split(labels, input_groups(examples), 0.2, options.seed)};
-    report.validation = "80/20 split by model_input";
+    folds = {validation_split(labels, input_groups(examples), 0.2, options.seed, grouped)};
+    report.validation = "80/20 split";
   }
+  if (grouped) report.validation += " by model_input";
 
   std::vector<double> margins;
   std::vector<Example> held;

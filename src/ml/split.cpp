@@ -133,4 +133,32 @@ Fold stratified_split(const std::vector<int>& labels, double test_fraction, uint
   return out;
 }
 
+namespace {
+
+// A usable fold: rows on both sides, both classes among the training rows.
+bool usable(const Fold& f, const std::vector<int>& labels) {
+  if (f.train.empty() || f.test.empty()) return false;
+  bool pos = false, neg = false;
+  for (size_t i : f.train) (labels[i] ? pos : neg) = true;
+  return pos && neg;
+}
+
+}  // namespace
+
+std::vector<Fold> validation_kfold(const std::vector<int>& labels,
+                                   const std::vector<uint64_t>& groups, int k, uint64_t seed,
+                                   bool& grouped) {
+  std::vector<Fold> folds = grouped_stratified_kfold(labels, groups, k, seed);
+  grouped =
+      std::all_of(folds.begin(), folds.end(), [&](const Fold& f) { return usable(f, labels); });
+  return grouped ? folds : stratified_kfold(labels, k, seed);
+}
+
+Fold validation_split(const std::vector<int>& labels, const std::vector<uint64_t>& groups,
+                      double test_fraction, uint64_t seed, bool& grouped) {
+  Fold split = grouped_stratified_split(labels, groups, test_fraction, seed);
+  grouped = usable(split, labels);
+  return grouped ? split : stratified_split(labels, test_fraction, seed);
+}
+
 }  // namespace hitloop::ml

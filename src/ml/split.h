@@ -31,6 +31,16 @@ std::vector<Fold> grouped_stratified_kfold(const std::vector<int>& labels,
 Fold grouped_stratified_split(const std::vector<int>& labels, const std::vector<uint64_t>& groups,
                               double test_fraction, uint64_t seed);
 
+// What validation uses: the grouped folds (split) when the inputs allow
+// every fold a train and a test side with both classes on the train side,
+// else the plain stratified ones (a data set where every row shares one
+// input, say). `grouped` says which was used.
+std::vector<Fold> validation_kfold(const std::vector<int>& labels,
+                                   const std::vector<uint64_t>& groups, int k, uint64_t seed,
+                                   bool& grouped);
+Fold validation_split(const std::vector<int>& labels, const std::vector<uint64_t>& groups,
+                      double test_fraction, uint64_t seed, bool& grouped);
+
 // A stable key of a text (FNV-1a, 64 bits): the same on every platform.
 uint64_t group_key(std::string_view text);
 

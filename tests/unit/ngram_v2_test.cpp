@@ -173,6 +173,17 @@ TEST(NgramEvaluator, SelectionIsTheSameForASeedWhateverTheThreads) {
   EXPECT_EQ(slurp(da / "ngram.bin"), slurp(db / "ngram.bin"));
 }
 
+TEST(NgramEvaluator, TrainsWhenEveryRowSharesOneInput) {
+  std::vector<Example> rows = content_task(60);
+  for (Example& e : rows) e.input = "Rate this reply";
+  std::string said;
+  TrainOptions options;
+  options.progress = [&](const std::string& l) { said += l; };
+  auto model = NgramEvaluator().train(rows, options);
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  EXPECT_NE(said.find("inner 3-fold:"), std::string::npos) << said;  // not "by model_input"
+}
+
 TEST(NgramEvaluator, LearnsAContentTaskFromTheOutputAlone) {
   NgramEvaluator ev;
   auto model = ev.train(content_task(150), TrainOptions{});

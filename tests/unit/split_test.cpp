@@ -105,3 +105,40 @@ TEST(GroupedSplit, GroupKeyIsFnv1a) {
 
 }  // namespace
 }  // namespace hitloop::ml
+
+namespace hitloop::ml {
+namespace {
+
+TEST(ValidationFolds, FallBackToPlainStratifiedFoldsWhenEveryRowSharesOneInput) {
+  std::vector<int> labels;
+  for (int i = 0; i < 40; ++i) labels.push_back(i % 3 == 0 ? 0 : 1);
+  std::vector<uint64_t> one_input(labels.size(), group_key("Rate this reply"));
+  bool grouped = true;
+  std::vector<Fold> folds = validation_kfold(labels, one_input, 4, 7, grouped);
+  EXPECT_FALSE(grouped);
+  ASSERT_EQ(folds.size(), 4u);
+  for (const Fold& f : folds) {
+    EXPECT_FALSE(f.train.empty());
+    EXPECT_FALSE(f.test.empty());
+  }
+  Fold split = validation_split(labels, one_input, 0.2, 7, grouped);
+  EXPECT_FALSE(grouped);
+  EXPECT_EQ(split.test.size() + split.train.size(), labels.size());
+  EXPECT_FALSE(split.test.empty());
+}
+
+TEST(ValidationFolds, StayGroupedWhenTheInputsAllowIt) {
+  std::vector<int> labels;
+  std::vector<uint64_t> groups;
+  for (int i = 0; i < 60; ++i) {
+    labels.push_back(i % 2);
+    groups.push_back(group_key("q" + std::to_string(i / 3)));
+  }
+  bool grouped = false;
+  std::vector<Fold> folds = validation_kfold(labels, groups, 3, 1, grouped);
+  EXPECT_TRUE(grouped);
+  EXPECT_EQ(folds.size(), 3u);
+}
+
+}  // namespace
+}  // namespace hitloop::ml

@@ -279,14 +279,15 @@ Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, s
   return s;
 }
 
-std::string describe(const Selection& s, const Combiner& c, double stack_auroc) {
+std::string describe(const Selection& s, const Combiner& c, double stack_auroc, bool grouped) {
   char line[400];
   std::snprintf(line, sizeof line,
-                "ngram: inner %d-fold by model_input: full l2=%g epochs=%d AUROC %.3f; output-only "
+                "ngram: inner %d-fold%s: full l2=%g epochs=%d AUROC %.3f; output-only "
                 "l2=%g epochs=%d AUROC %.3f; pair trees=%d AUROC %.3f; combined %.3f (weights "
                 "full %.2f, output %.2f, pair %.2f)",
-                kFolds, s.full.l2, s.full.steps, s.full.auroc, s.output.l2, s.output.steps,
-                s.output.auroc, s.pair.steps, s.pair.auroc, stack_auroc, c.full, c.output, c.pair);
+                kFolds, grouped ? " by model_input" : "", s.full.l2, s.full.steps, s.full.auroc,
+                s.output.l2, s.output.steps, s.output.auroc, s.pair.steps, s.pair.auroc,
+                stack_auroc, c.full, c.output, c.pair);
   return line;
 }
 
@@ -301,17 +302,14 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
   const size_t dim = NgramModel::dim_for(p.fz);
   std::vector<uint64_t> groups;
   for (const Example& e : examples) groups.push_back(group_key(e.input));
-  std::vector<Fold> folds;
-  for (Fold& f : grouped_stratified_kfold(p.labels, groups, kFolds, options.seed ^ 0x5EEDULL)) {
-    if (!f.test.empty() && !f.train.empty()) folds.push_back(std::move(f));
-  }
-  if (folds.size() < 2)
-    return InvalidArgument("too few distinct inputs to validate the n-gram model");
+  bool grouped = true;
+  std::vector<Fold> folds =
+      validation_kfold(p.labels, groups, kFolds, options.seed ^ 0x5EEDULL, grouped);
 
   Selection s = select_candidates(p, folds, dim, options.seed, threads);
   Stacked stacked = fit_combiner({s.full.oof, s.output.oof, s.pair.oof}, p.labels, folds);
   Combiner c{stacked.bias, stacked.weights[0], stacked.weights[1], stacked.weights[2]};
-  options.progress(describe(s, c, stacked.auroc));
+  options.progress(describe(s, c, stacked.auroc, grouped));
 
   // Refit the candidates that carry weight on everything.
   std::vector<float> full_w(dim, 0.f), output_dense;
