@@ -34,14 +34,14 @@ struct Truth {
 };
 
 // The day's traffic: before the drift the generator's natural mix; after it
-// good answers are dropped so about two thirds are bad.
+// 95% of the good answers are dropped, so nearly all are bad.
 std::vector<demo::ExampleSession> traffic(int round) {
   auto pool = demo::generate_ecommerce_sessions(kTrafficPerRound * 2, 1000 + round);
   std::vector<demo::ExampleSession> out;
   ml::Rng rng(round);
   for (auto& s : pool) {
     if (static_cast<int>(out.size()) == kTrafficPerRound) break;
-    if (round >= kDriftRound && s.good && rng.uniform() < 0.8) continue;
+    if (round >= kDriftRound && s.good && rng.uniform() < 0.95) continue;
     out.push_back(std::move(s));
   }
   return out;
