@@ -280,7 +280,7 @@ void print_table(const Curve& queue, const Curve& random, int seeds) {
     if (k < queue.uncertain.size()) {
       double u = double(queue.uncertain[k]) / seeds, a = double(queue.audit[k]) / seeds;
       int next = std::min(kBatch, queue.labels.back() - queue.labels[k]);
-      std::printf("   %5.1f/%.1f/%.1f", u, a, next - u - a);
+      std::printf("   %5.1f/%.1f/%.1f", u, a, std::max(0.0, next - u - a));
     }
     std::printf("\n");
   }

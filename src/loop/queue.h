@@ -5,9 +5,13 @@
 //      A suspect label may already be in the training data or about to
 //      enter it; confirming or correcting it protects every later model.
 //   1. kUncertain: unlabeled sessions whose score lies within `band` of the
-//      decision threshold, closest first. Active learning: these are the
+//      decision threshold, oldest first. Active learning: these are the
 //      labels the model learns the most from, and the verdicts most likely
-//      wrong.
+//      wrong. The band decides who is uncertain; inside it the order is by
+//      age, not by distance to the threshold: closest-first put whole
+//      batches on the thinnest slice of scores around the threshold and
+//      trained worse models than random labels on the two noisy shared data
+//      sets (bench/active_learning_bench.cpp, docs/loop.md).
 //   2. kAudit: the random audit sample (sampling.h), oldest first. It is the
 //      unbiased estimate of model-vs-human agreement; it must not be skipped
 //      in favour of "interesting" sessions or the estimate becomes biased.

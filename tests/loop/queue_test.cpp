@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -35,11 +36,38 @@ TEST(ReviewQueue, OrdersSecondOpinionsThenUncertainThenAuditThenUnlabeled) {
   EXPECT_EQ(order_queue(cs, 0.1), expected);
 }
 
-TEST(ReviewQueue, UncertainVerdictsClosestToTheirThresholdComeFirst) {
+TEST(ReviewQueue, UncertainVerdictsAreServedOldestFirstNotClosestToTheThresholdFirst) {
+  // 3 is the closest to its threshold (0.01) and 1 the farthest (0.08): the
+  // band decides who is uncertain, age decides the order within it.
   std::vector<Candidate> cs = {unlabeled(1, 1, 0.58), unlabeled(2, 2, 0.47), unlabeled(3, 3, 0.71)};
   cs[2].threshold = 0.7;  // each candidate carries its own model's threshold
-  Order expected = {{3, Q::kUncertain}, {2, Q::kUncertain}, {1, Q::kUncertain}};
+  Order expected = {{1, Q::kUncertain}, {2, Q::kUncertain}, {3, Q::kUncertain}};
   EXPECT_EQ(order_queue(cs, 0.1), expected);
+}
+
+TEST(ReviewQueue, ABatchFromAFullBandSpansTheBandInsteadOfCrowdingAtTheThreshold) {
+  // 400 uncertain sessions whose scores cover the band [0.4, 0.6] evenly and
+  // do not depend on age. Closest-first would serve a first batch of 50 all
+  // within 0.0125 of the threshold, the slice where labels are noisiest
+  // (docs/loop.md, "Measured"); the batch must reach across the band.
+  std::vector<Candidate> cs;
+  for (int i = 0; i < 400; ++i) {
+    int64_t age = (i * 7919) % 400;  // a permutation of 0..399, unrelated to the score
+    cs.push_back(unlabeled(i + 1, age, 0.4 + 0.2 * i / 399.0));
+  }
+  Order order = order_queue(cs, 0.1);
+  ASSERT_EQ(order.size(), 400u);
+  double below = 0, above = 0, farthest = 0;
+  for (size_t k = 0; k < 50; ++k) {
+    EXPECT_EQ(order[k].second, Q::kUncertain);
+    const Candidate& c = cs[order[k].first - 1];
+    EXPECT_EQ(c.created_at_ms, static_cast<int64_t>(k));  // the 50 oldest, in age order
+    (*c.score < 0.5 ? below : above) += 1;
+    farthest = std::max(farthest, std::fabs(*c.score - 0.5));
+  }
+  EXPECT_GT(farthest, 0.09);
+  EXPECT_GE(below, 10);  // both sides of the threshold are asked about
+  EXPECT_GE(above, 10);
 }
 
 TEST(ReviewQueue, TheBandIsInclusiveAndScoresOutsideItAreMerelyUnlabeled) {
