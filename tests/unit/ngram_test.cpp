@@ -3,6 +3,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "ml/ngram/featurizer.h"
@@ -62,6 +63,30 @@ TEST(Featurizer, MeasuresHowMuchOfTheOutputIsGroundedInTheInput) {
   f.featurize("the blue jacket costs 80 dollars", "the blue jacket costs 95 dollars", x);
   EXPECT_NEAR(x.dense[4], 5.0 / 6, 1e-6);          // output words found in input
   EXPECT_NEAR(x.dense[9], std::log1p(1.f), 1e-6);  // one number not in the input
+}
+
+TEST(Featurizer, SublinearTfMergesRepeatsIntoOneFeatureWithALogCount) {
+  FeaturizerConfig config;
+  config.sublinear_tf = true;
+  Featurizer fz(config);
+  Features f;
+  fz.featurize("", "good good good fine", f);
+  std::map<uint32_t, float> by_index;
+  for (size_t i = 0; i < f.sparse.size(); ++i) {
+    if (f.ns[i] != kNsOut) continue;
+    EXPECT_EQ(by_index.count(f.sparse[i].index), 0u) << "an index repeats";
+    by_index[f.sparse[i].index] = f.sparse[i].value;
+  }
+  // out: good, fine, "good good", "good fine": three repeats of "good" weigh
+  // 1 + ln 3 against "fine"'s 1, and the namespace has unit norm.
+  float good = 0, fine = 0, norm = 0;
+  for (const auto& [index, v] : fz.describe("", "good good good fine")) {
+    if (v == "out:good") good = by_index[index];
+    if (v == "out:fine") fine = by_index[index];
+  }
+  for (const auto& [index, v] : by_index) norm += v * v;
+  EXPECT_NEAR(good / fine, 1 + std::log(3.f), 1e-4);
+  EXPECT_NEAR(norm, 1.f, 1e-4);
 }
 
 TEST(Featurizer, TruncatesOverlongTextsInsteadOfFailing) {

@@ -200,5 +200,32 @@ TEST(NgramEvaluator, LearnsAContentTaskFromTheOutputAlone) {
   EXPECT_TRUE(names_idiot);
 }
 
+TEST(NgramArtifact, AV2FileIsScoredWithoutMergingRepeatsAndStaysV2WhenSaved) {
+  // v2 had v3's layout but counted a repeated n-gram once per occurrence;
+  // the same bytes under the v2 header must score the way v2 did.
+  auto model = NgramEvaluator().train(content_task(150), TrainOptions{});
+  ASSERT_TRUE(model.ok()) << model.status().message();
+  fs::path v3 = fresh_dir("ngram_v3"), v2 = fresh_dir("ngram_v2"), again = fresh_dir("ngram_v2b");
+  ASSERT_TRUE((*model)->save(v3.string()).ok());
+  std::string bytes = slurp(v3 / "ngram.bin");
+  ASSERT_EQ(bytes.substr(0, 8), "HLNGRAM4");
+  EXPECT_EQ(ngram_artifact_version(v3.string()).value(), 3);
+  bytes[7] = '3';
+  std::ofstream(v2 / "ngram.bin", std::ios::binary) << bytes;
+  EXPECT_EQ(ngram_artifact_version(v2.string()).value(), 2);
+  auto old = NgramEvaluator().load(v2.string());
+  ASSERT_TRUE(old.ok()) << old.status().message();
+  // No repeats: both read the pair alike. Repeats: only v3 merges them.
+  TextPair plain{"Question 1 about shoes?", "idiot"};  // no n-gram repeats
+  TextPair repeats{"Question 1 about shoes?", "idiot idiot idiot idiot, great great."};
+  double a[2], b[2];
+  (*model)->margins(std::vector<TextPair>{plain, repeats}, a);
+  (*old)->margins(std::vector<TextPair>{plain, repeats}, b);
+  EXPECT_NEAR(a[0], b[0], 1e-9);
+  EXPECT_GT(std::abs(a[1] - b[1]), 1e-3);
+  ASSERT_TRUE((*old)->save(again.string()).ok());
+  EXPECT_EQ(slurp(again / "ngram.bin"), bytes);
+}
+
 }  // namespace
 }  // namespace hitloop::ml::ngram

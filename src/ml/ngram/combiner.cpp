@@ -10,18 +10,6 @@ namespace {
 constexpr double kPenalty = 1.0;    // L2 on the weights (not the bias)
 constexpr double kMinGain = 0.002;  // AUROC a combination must add over one candidate
 
-double mean_fold_auroc(const std::vector<double>& m, const std::vector<int>& labels,
-                       const std::vector<Fold>& folds) {
-  double sum = 0;
-  for (const Fold& f : folds) {
-    std::vector<int> y;
-    std::vector<double> s;
-    for (size_t i : f.test) y.push_back(labels[i]), s.push_back(m[i]);
-    sum += auroc(y, s).value_or(0.5);
-  }
-  return folds.empty() ? 0.5 : sum / static_cast<double>(folds.size());
-}
-
 // Solves a x = b (small, symmetric positive definite) by Gaussian elimination.
 std::vector<double> solve(std::vector<std::vector<double>> a, std::vector<double> b) {
   const size_t n = b.size();
@@ -87,6 +75,18 @@ std::vector<double> fit_logistic(const std::vector<std::vector<double>>& margins
 }
 
 }  // namespace
+
+double mean_fold_auroc(const std::vector<double>& m, const std::vector<int>& labels,
+                       const std::vector<Fold>& folds) {
+  double sum = 0;
+  for (const Fold& f : folds) {
+    std::vector<int> y;
+    std::vector<double> s;
+    for (size_t i : f.test) y.push_back(labels[i]), s.push_back(m[i]);
+    sum += auroc(y, s).value_or(0.5);
+  }
+  return folds.empty() ? 0.5 : sum / static_cast<double>(folds.size());
+}
 
 Stacked fit_combiner(const std::vector<std::vector<double>>& margins,
                      const std::vector<int>& labels, const std::vector<Fold>& folds) {

@@ -19,6 +19,10 @@ struct Stacked {
   double auroc = 0;             // mean AUROC over the folds of the combined margins
 };
 
+// AUROC of margins `m` on each fold's held-out rows, averaged over the folds.
+double mean_fold_auroc(const std::vector<double>& m, const std::vector<int>& labels,
+                       const std::vector<Fold>& folds);
+
 // `margins[c][i]`: candidate c's out-of-fold margin of row i.
 Stacked fit_combiner(const std::vector<std::vector<double>>& margins,
                      const std::vector<int>& labels, const std::vector<Fold>& folds);

@@ -236,11 +236,32 @@ struct NameSink {
 
 }  // namespace
 
-void weight_features(std::vector<SparseFeature>& sparse, const std::vector<uint8_t>& ns,
-                     const float* idf) {
+namespace {
+
+// Sorts by index and merges repeats; values become the counts' 1 + ln count.
+void merge_repeats(std::vector<SparseFeature>& sparse, std::vector<uint8_t>& ns) {
+  std::vector<std::pair<uint32_t, uint8_t>> keyed(sparse.size());
+  for (size_t i = 0; i < sparse.size(); ++i) keyed[i] = {sparse[i].index, ns[i]};
+  std::sort(keyed.begin(), keyed.end());
+  sparse.clear();
+  ns.clear();
+  for (size_t i = 0; i < keyed.size();) {
+    size_t j = i;
+    while (j < keyed.size() && keyed[j].first == keyed[i].first) ++j;
+    sparse.push_back({keyed[i].first, 1.f + std::log(static_cast<float>(j - i))});
+    ns.push_back(keyed[i].second);
+    i = j;
+  }
+}
+
+}  // namespace
+
+void weight_features(std::vector<SparseFeature>& sparse, std::vector<uint8_t>& ns, const float* idf,
+                     bool sublinear) {
+  if (sublinear) merge_repeats(sparse, ns);
   std::array<float, kNamespaces> sq{};
   for (size_t i = 0; i < sparse.size(); ++i) {
-    float v = idf ? idf[sparse[i].index] : 1.f;
+    float v = (idf ? idf[sparse[i].index] : 1.f) * (sublinear ? sparse[i].value : 1.f);
     sparse[i].value = v;
     sq[ns[i]] += v * v;
   }
@@ -255,15 +276,22 @@ void Featurizer::featurize(std::string_view input, std::string_view output, Feat
   out.ns.clear();
   IndexSink sink{out, config_.hash_bits};
   extract(input, output, config_.max_text_bytes, out, sink);
-  weight_features(out.sparse, out.ns, idf);
+  weight_features(out.sparse, out.ns, idf, config_.sublinear_tf);
 }
 
-std::vector<std::pair<uint32_t, std::string>> Featurizer::describe(std::string_view input,
-                                                                   std::string_view output) const {
+std::unordered_map<uint32_t, std::string> Featurizer::describe(std::string_view input,
+                                                               std::string_view output) const {
   Features scratch;
   NameSink sink{config_.hash_bits, {}};
   extract(input, output, config_.max_text_bytes, scratch, sink);
-  return std::move(sink.names);
+  std::unordered_map<uint32_t, std::string> by_index;
+  for (auto& [index, name] : sink.names) {
+    auto [it, fresh] = by_index.try_emplace(index, name);
+    if (!fresh && it->second != name &&
+        (" | " + it->second + " | ").find(" | " + name + " | ") == std::string::npos)
+      it->second += " | " + name;
+  }
+  return by_index;
 }
 
 uint64_t Featurizer::word_hash(std::string_view lowercase_word) { return fnv1a(lowercase_word); }

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace hitloop::ml::ngram {
@@ -31,6 +32,10 @@ struct SparseFeature {
 struct FeaturizerConfig {
   int hash_bits = 20;
   size_t max_text_bytes = 32 * 1024;  // longer texts are truncated
+  // Merges repeats of a feature into one with value (1 + ln count) * idf, as
+  // sklearn's TfidfVectorizer(sublinear_tf=True) does, so the per-namespace
+  // norm is a true L2 norm. Format v1 and v2 artifacts were trained without.
+  bool sublinear_tf = false;
 };
 
 // Reusable buffers: featurizing into the same Features avoids allocation.
@@ -46,9 +51,10 @@ struct Features {
 };
 
 // Sets each feature's value to idf[index] (1 when idf is null), then scales
-// each namespace to unit L2 norm.
-void weight_features(std::vector<SparseFeature>& sparse, const std::vector<uint8_t>& ns,
-                     const float* idf);
+// each namespace to unit L2 norm. With `sublinear`, repeats of an index are
+// first merged into one feature of value (1 + ln count) * idf.
+void weight_features(std::vector<SparseFeature>& sparse, std::vector<uint8_t>& ns, const float* idf,
+                     bool sublinear);
 
 class Featurizer {
  public:
@@ -62,9 +68,10 @@ class Featurizer {
                  const float* idf = nullptr) const;
 
   // Human-readable names of the sparse features of a pair, by index (the
-  // slow path behind --explain).
-  std::vector<std::pair<uint32_t, std::string>> describe(std::string_view input,
-                                                         std::string_view output) const;
+  // slow path behind --explain); n-grams that share an index by a hash
+  // collision are named together, "a | b".
+  std::unordered_map<uint32_t, std::string> describe(std::string_view input,
+                                                     std::string_view output) const;
 
   static const char* dense_name(int i);
 

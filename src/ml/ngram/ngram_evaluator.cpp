@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <thread>
 
 #include "ml/metrics.h"
@@ -32,7 +33,11 @@ void parallel_for(size_t n, int threads, Fn fn) {
 
 // Everything the candidates learn from, computed once.
 struct Prepared {
-  Featurizer fz;
+  Featurizer fz{[] {
+    FeaturizerConfig c;
+    c.sublinear_tf = true;  // format v3
+    return c;
+  }()};
   std::vector<float> idf;
   DenseEncoder dense;
   WordIdf word_idf;
@@ -93,7 +98,7 @@ Prepared prepare(const std::vector<Example>& examples, int threads) {
   parallel_for(chunks, threads, [&](size_t c) {
     Features f;
     for (size_t i = c * n / chunks; i < (c + 1) * n / chunks; ++i) {
-      weight_features(sparse[i], ns[i], p.idf.data());
+      weight_features(sparse[i], ns[i], p.idf.data(), p.fz.config().sublinear_tf);
       f.sparse = sparse[i];
       f.dense = dense_rows[i];
       encode_row(p.fz, p.dense, f, p.full[i].features);
@@ -120,12 +125,14 @@ Prepared prepare(const std::vector<Example>& examples, int threads) {
 }
 
 constexpr int kFolds = 3;
-constexpr int kMaxEpochs = 15;
-constexpr double kL2Grid[] = {1e-5, 1e-4};
+// The linear candidates' regularisation (DualOptions::c), chosen by the inner
+// folds: strong regularisation suits labels that words barely predict
+// (HaluEval's best was 0.25), weak suits clear-cut ones.
+constexpr double kCGrid[] = {0.1, 0.3, 1.0, 3.0};
 constexpr int kTreeStep = 10;  // the number of trees is chosen in steps of this
-// A run stops once its fold's AUROC has not improved for this many epochs
-// (or tree steps); later steps repeat its last margins, so a setting is still
-// judged on every fold.
+// The trees stop once their fold's AUROC has not improved for this many tree
+// steps; later steps repeat its last margins, so a setting is still judged on
+// every fold.
 constexpr int kPatience = 4;
 
 // Early stopping on one fold's held-out rows.
@@ -159,35 +166,27 @@ GbmOptions gbm_options(uint64_t seed) {
   return o;
 }
 
-// One candidate's settings, chosen by mean AUROC over the inner folds, and
-// its out-of-fold margins under them (the stacker's input).
+// One candidate's setting, chosen by mean AUROC over the inner folds, and
+// its out-of-fold margins under it (the stacker's input).
 struct Candidate {
-  double l2 = 0;
-  int steps = 0;  // epochs, or trees for the pair candidate
+  double c = 0;   // the linear candidates' regularisation
+  int trees = 0;  // the pair candidate's number of trees
   double auroc = -1;
   std::vector<double> oof;
 };
 
-// Per setting: out-of-fold margins of every row, and one AUROC per fold.
-struct Trace {
-  std::vector<std::vector<double>> oof;  // [step][row]
-};
+// Per setting, per step: out-of-fold margins of every row.
+using Trace = std::vector<std::vector<double>>;  // [step][row]
 
-Candidate best_of(const std::vector<Trace>& traces, const std::vector<double>& l2s, int step_scale,
+// The setting and step with the best mean fold AUROC.
+Candidate best_of(const std::vector<Trace>& traces, const std::vector<double>& cs, int step_scale,
                   const std::vector<Fold>& folds, const std::vector<int>& labels) {
   Candidate best;
   for (size_t s = 0; s < traces.size(); ++s) {
-    for (size_t e = 0; e < traces[s].oof.size(); ++e) {
-      double sum = 0;
-      for (const Fold& f : folds) {
-        std::vector<int> y;
-        std::vector<double> m;
-        for (size_t i : f.test) y.push_back(labels[i]), m.push_back(traces[s].oof[e][i]);
-        sum += auroc(y, m).value_or(0.5);
-      }
-      double a = sum / static_cast<double>(folds.size());
+    for (size_t e = 0; e < traces[s].size(); ++e) {
+      double a = mean_fold_auroc(traces[s][e], labels, folds);
       if (a > best.auroc + 1e-9) {
-        best = {l2s[s], static_cast<int>(e + 1) * step_scale, a, traces[s].oof[e]};
+        best = {cs[s], static_cast<int>(e + 1) * step_scale, a, traces[s][e]};
       }
     }
   }
@@ -200,8 +199,15 @@ std::vector<const Row*> pick(const std::vector<Row>& rows, const std::vector<siz
   return out;
 }
 
-// Inner grouped k-fold: every linear candidate at every L2 strength, scored
-// after every epoch; the trees scored every kTreeStep trees.
+DualOptions dual_options(double c, uint64_t seed) {
+  DualOptions o;
+  o.c = c;
+  o.seed = seed;
+  return o;
+}
+
+// Inner grouped k-fold: every linear candidate at every regularisation
+// strength, and the trees scored every kTreeStep trees.
 struct Selection {
   Candidate full, output, pair;
 };
@@ -209,19 +215,13 @@ struct Selection {
 Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, size_t dim,
                             uint64_t seed, int threads) {
   const size_t n = p.labels.size();
-  const std::vector<double> l2s(std::begin(kL2Grid), std::end(kL2Grid));
-  auto empty_trace = [&](int steps) {
-    Trace t;
-    t.oof.assign(steps, std::vector<double>(n, 0.0));
-    return t;
-  };
-  std::vector<Trace> full(l2s.size(), empty_trace(kMaxEpochs)),
-      output(l2s.size(), empty_trace(kMaxEpochs));
+  const std::vector<double> cs(std::begin(kCGrid), std::end(kCGrid));
+  std::vector<Trace> full(cs.size(), Trace(1, std::vector<double>(n, 0.0))), output = full;
   const GbmOptions go = gbm_options(seed);
-  std::vector<Trace> pair(1, empty_trace(go.max_trees / kTreeStep));
-  // Jobs: (fold, linear candidate, l2) and (fold, trees); each writes only
-  // its fold's held-out rows, so they run in any order with the same result.
-  const size_t linear_jobs = folds.size() * 2 * l2s.size();
+  std::vector<Trace> pair(1, Trace(go.max_trees / kTreeStep, std::vector<double>(n, 0.0)));
+  // Jobs: (fold, linear candidate, c) and (fold, trees); each writes only its
+  // fold's held-out rows, so they run in any order with the same result.
+  const size_t linear_jobs = folds.size() * 2 * cs.size();
   parallel_for(linear_jobs + folds.size(), threads, [&](size_t job) {
     if (job >= linear_jobs) {
       const Fold& fold = folds[job - linear_jobs];
@@ -243,38 +243,25 @@ Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, s
           held[k] += Gbm::tree_predict(t, go.depth, &p.pair[fold.test[k] * kPairCount]);
         if (model.size() % kTreeStep != 0) return true;
         last = static_cast<int>(model.size() / kTreeStep) - 1;
-        auto& out = pair[0].oof[last];
+        auto& out = pair[0][last];
         for (size_t k = 0; k < fold.test.size(); ++k) out[fold.test[k]] = held[k];
         return patience.keep_going(last, held);
       });
-      patience.fill_forward(last, pair[0].oof);
+      patience.fill_forward(last, pair[0]);
       return;
     }
-    const Fold& fold = folds[job / (2 * l2s.size())];
-    const bool is_full = (job / l2s.size()) % 2 == 0;
-    const size_t g = job % l2s.size();
+    const Fold& fold = folds[job / (2 * cs.size())];
+    const bool is_full = (job / cs.size()) % 2 == 0;
+    const size_t g = job % cs.size();
     const std::vector<Row>& rows = is_full ? p.full : p.output;
-    Trace& trace = (is_full ? full : output)[g];
-    SgdOptions opt;
-    opt.l2 = l2s[g];
-    opt.epochs = kMaxEpochs;
-    opt.seed = seed;
-    Patience patience(fold, p.labels);
-    std::vector<double> held(fold.test.size());
-    int last = -1;
-    train_logistic(pick(rows, fold.train), dim, opt, [&](int epoch, const std::vector<float>& w) {
-      last = epoch - 1;
-      for (size_t k = 0; k < fold.test.size(); ++k) {
-        held[k] = dot(w, rows[fold.test[k]].features);
-        trace.oof[last][fold.test[k]] = held[k];
-      }
-      return patience.keep_going(last, held);
-    });
-    patience.fill_forward(last, trace.oof);
+    std::vector<float> w =
+        train_logistic_dual(pick(rows, fold.train), dim, dual_options(cs[g], seed));
+    auto& out = (is_full ? full : output)[g][0];
+    for (size_t i : fold.test) out[i] = dot(w, rows[i].features);
   });
   Selection s;
-  s.full = best_of(full, l2s, 1, folds, p.labels);
-  s.output = best_of(output, l2s, 1, folds, p.labels);
+  s.full = best_of(full, cs, 1, folds, p.labels);
+  s.output = best_of(output, cs, 1, folds, p.labels);
   s.pair = best_of(pair, {0.0}, kTreeStep, folds, p.labels);
   return s;
 }
@@ -282,12 +269,11 @@ Selection select_candidates(const Prepared& p, const std::vector<Fold>& folds, s
 std::string describe(const Selection& s, const Combiner& c, double stack_auroc, bool grouped) {
   char line[400];
   std::snprintf(line, sizeof line,
-                "ngram: inner %d-fold%s: full l2=%g epochs=%d AUROC %.3f; output-only "
-                "l2=%g epochs=%d AUROC %.3f; pair trees=%d AUROC %.3f; combined %.3f (weights "
-                "full %.2f, output %.2f, pair %.2f)",
-                kFolds, grouped ? " by model_input" : "", s.full.l2, s.full.steps, s.full.auroc,
-                s.output.l2, s.output.steps, s.output.auroc, s.pair.steps, s.pair.auroc,
-                stack_auroc, c.full, c.output, c.pair);
+                "ngram: inner %d-fold%s: full C=%g AUROC %.3f; output-only C=%g AUROC %.3f; "
+                "pair trees=%d AUROC %.3f; combined %.3f (weights full %.2f, output %.2f, "
+                "pair %.2f)",
+                kFolds, grouped ? " by model_input" : "", s.full.c, s.full.auroc, s.output.c,
+                s.output.auroc, s.pair.trees, s.pair.auroc, stack_auroc, c.full, c.output, c.pair);
   return line;
 }
 
@@ -314,22 +300,17 @@ Result<std::unique_ptr<Model>> NgramEvaluator::train(const std::vector<Example>&
   // Refit the candidates that carry weight on everything.
   std::vector<float> full_w(dim, 0.f), output_dense;
   std::optional<Gbm> gbm;
+  std::vector<size_t> all(examples.size());
+  std::iota(all.begin(), all.end(), 0);
   parallel_for(3, threads, [&](size_t job) {
-    SgdOptions opt;
-    opt.seed = options.seed;
     if (job == 0 && c.full != 0) {
-      opt.l2 = s.full.l2, opt.epochs = s.full.steps;
-      std::vector<const Row*> all;
-      for (const Row& r : p.full) all.push_back(&r);
-      full_w = train_logistic(all, dim, opt);
+      full_w = train_logistic_dual(pick(p.full, all), dim, dual_options(s.full.c, options.seed));
     } else if (job == 1 && c.output != 0) {
-      opt.l2 = s.output.l2, opt.epochs = s.output.steps;
-      std::vector<const Row*> all;
-      for (const Row& r : p.output) all.push_back(&r);
-      output_dense = train_logistic(all, dim, opt);
+      output_dense =
+          train_logistic_dual(pick(p.output, all), dim, dual_options(s.output.c, options.seed));
     } else if (job == 2 && c.pair != 0) {
       GbmOptions go = gbm_options(options.seed);
-      go.max_trees = s.pair.steps;
+      go.max_trees = s.pair.trees;
       gbm = train_gbm(p.pair, kPairCount, p.labels, p.weights, go);
     }
   });

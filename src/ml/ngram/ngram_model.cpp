@@ -90,12 +90,10 @@ void NgramModel::margins(std::span<const TextPair> pairs, std::span<double> out)
 std::vector<Contribution> NgramModel::explain(const TextPair& pair, size_t top_k) const {
   Features f;
   featurizer_.featurize(pair.input, pair.output, f, idf_.data());
-  auto names = featurizer_.describe(pair.input, pair.output);  // same order as f.sparse
+  auto names = featurizer_.describe(pair.input, pair.output);
   std::map<std::string, double> by_name;
-  for (size_t i = 0; i < f.sparse.size() && i < names.size(); ++i) {
-    by_name[names[i].second] +=
-        static_cast<double>(weights_[f.sparse[i].index]) * f.sparse[i].value;
-  }
+  for (const SparseFeature& s : f.sparse)
+    by_name[names[s.index]] += static_cast<double>(weights_[s.index]) * s.value;
   std::vector<SparseFeature> dense;
   dense_.encode(f.dense, featurizer_.hash_size(), dense);
   for (int d = 0; d < kDenseCount; ++d) {
@@ -105,8 +103,12 @@ std::vector<Contribution> NgramModel::explain(const TextPair& pair, size_t top_k
                      weights_[dense[2 * d + 1].index] * dense[2 * d + 1].value;
   }
   by_name["(bias)"] = weights_[featurizer_.hash_size() + DenseEncoder::kWidth];
+  return ranked(by_name, top_k);
+}
+
+std::vector<Contribution> ranked(const std::map<std::string, double>& by_name, size_t top_k) {
   std::vector<Contribution> out;
-  for (auto& [name, v] : by_name) out.push_back({name, v});
+  for (const auto& [name, v] : by_name) out.push_back({name, v});
   std::sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
     return std::abs(a.value) != std::abs(b.value) ? std::abs(a.value) > std::abs(b.value)
                                                   : a.feature < b.feature;

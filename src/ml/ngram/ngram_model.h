@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -10,6 +11,9 @@
 #include "ml/ngram/featurizer.h"
 
 namespace hitloop::ml::ngram {
+
+// The `top_k` largest contributions by absolute value (ties by name).
+std::vector<Contribution> ranked(const std::map<std::string, double>& by_name, size_t top_k);
 
 constexpr int kBins = 8;
 

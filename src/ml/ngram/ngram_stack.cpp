@@ -16,6 +16,7 @@ namespace {
 
 constexpr char kMagicV1[8] = {'H', 'L', 'N', 'G', 'R', 'A', 'M', '2'};
 constexpr char kMagicV2[8] = {'H', 'L', 'N', 'G', 'R', 'A', 'M', '3'};
+constexpr char kMagicV3[8] = {'H', 'L', 'N', 'G', 'R', 'A', 'M', '4'};
 constexpr char kWeightsFile[] = "ngram.bin";
 
 bool finite(const std::vector<float>& v) {
@@ -82,9 +83,9 @@ std::vector<Contribution> NgramStack::explain(const TextPair& pair, size_t top_k
   full_.featurizer().featurize(pair.input, pair.output, f, full_.idf().data());
   if (combiner_.output != 0 && !output_weights_.empty()) {
     auto names = full_.featurizer().describe(pair.input, pair.output);
-    for (size_t i = 0; i < f.sparse.size() && i < names.size(); ++i) {
+    for (size_t i = 0; i < f.sparse.size(); ++i) {
       if (output_namespace(f.ns[i])) {
-        by_name[names[i].second] +=
+        by_name[names[f.sparse[i].index]] +=
             combiner_.output * output_weights_[f.sparse[i].index] * f.sparse[i].value;
       }
     }
@@ -104,19 +105,12 @@ std::vector<Contribution> NgramStack::explain(const TextPair& pair, size_t top_k
       by_name[label] += combiner_.pair * per[k];
     }
   }
-  std::vector<Contribution> out;
-  for (auto& [name, v] : by_name) out.push_back({name, v});
-  std::sort(out.begin(), out.end(), [](const Contribution& a, const Contribution& b) {
-    return std::abs(a.value) != std::abs(b.value) ? std::abs(a.value) > std::abs(b.value)
-                                                  : a.feature < b.feature;
-  });
-  if (out.size() > top_k) out.resize(top_k);
-  return out;
+  return ranked(by_name, top_k);
 }
 
 Status NgramStack::save(const std::string& dir) const {
-  std::string body(kMagicV2, sizeof kMagicV2);
   const FeaturizerConfig& config = full_.featurizer().config();
+  std::string body(config.sublinear_tf ? kMagicV3 : kMagicV2, 8);
   bin::put<uint32_t>(body, static_cast<uint32_t>(config.hash_bits));
   bin::put<uint32_t>(body, static_cast<uint32_t>(config.max_text_bytes));
   bin::put(body, full_.dense());
@@ -145,11 +139,12 @@ Result<std::unique_ptr<NgramStack>> NgramStack::load(const std::string& dir) {
   std::string_view in(data);
   auto bad = [&](const std::string& why) {
     return InvalidArgument(
-        path + ": not a valid n-gram model file, v2 (truncated or corrupt: " + why + ")");
+        path + ": not a valid n-gram model file, v2/v3 (truncated or corrupt: " + why + ")");
   };
-  if (in.size() < sizeof kMagicV2 || in.substr(0, sizeof kMagicV2) != std::string_view(kMagicV2, 8))
-    return bad("wrong magic");
-  in.remove_prefix(sizeof kMagicV2);
+  const std::string_view magic = in.substr(0, 8);
+  const bool v3 = magic == std::string_view(kMagicV3, 8);
+  if (!v3 && magic != std::string_view(kMagicV2, 8)) return bad("wrong magic");
+  in.remove_prefix(8);
   uint32_t bits = 0, max_bytes = 0;
   DenseEncoder dense;
   if (!bin::get(in, bits) || !bin::get(in, max_bytes) || bits < 10 || bits > 26 || max_bytes == 0 ||
@@ -158,6 +153,7 @@ Result<std::unique_ptr<NgramStack>> NgramStack::load(const std::string& dir) {
   FeaturizerConfig config;
   config.hash_bits = static_cast<int>(bits);
   config.max_text_bytes = max_bytes;
+  config.sublinear_tf = v3;
   Featurizer fz(config);
   const uint32_t dim = NgramModel::dim_for(fz);
   std::vector<float> idf, weights;
@@ -199,9 +195,10 @@ Result<int> ngram_artifact_version(const std::string& dir) {
   if (file.gcount() == sizeof magic) {
     if (std::equal(magic, magic + 8, kMagicV1)) return 1;
     if (std::equal(magic, magic + 8, kMagicV2)) return 2;
+    if (std::equal(magic, magic + 8, kMagicV3)) return 3;
     if (std::equal(magic, magic + 7, kMagicV1)) {
       return InvalidArgument(path + ": an n-gram model format (" + std::string(magic, 8) +
-                             ") that this hitloop does not read (it reads v1 and v2); use the "
+                             ") that this hitloop does not read (it reads v1 to v3); use the "
                              "hitloop that trained it, or retrain");
     }
   }

@@ -1,4 +1,4 @@
-// The n-gram evaluator's model, format v2: three candidates over one
+// The n-gram evaluator's model, formats v2 and v3: three candidates over one
 // featurization of the pair, combined by a logistic stacker fitted on their
 // out-of-fold margins (see ngram_evaluator.cpp for how they are chosen):
 //   full    the v1 linear model: input and output n-grams, ungrounded
@@ -8,6 +8,8 @@
 //   pair    gradient-boosted trees over the pair features (how the output
 //           relates to the input, non-linearly)
 // A candidate the stacker gave no weight is not stored and costs nothing.
+// v3 has v2's layout; its featurizer merges repeated n-grams into sublinear
+// term frequencies (FeaturizerConfig::sublinear_tf), which v2 did not.
 #pragma once
 
 #include <memory>
@@ -59,8 +61,8 @@ class NgramStack final : public Model {
   Combiner combiner_;
 };
 
-// The artifact's format version: 1 (a single linear model, NgramModel) or
-// 2 (NgramStack); an error names what the file is when it is neither.
+// The artifact's format version: 1 (a single linear model, NgramModel), 2 or
+// 3 (NgramStack); an error names what the file is when it is none of these.
 Result<int> ngram_artifact_version(const std::string& dir);
 
 }  // namespace hitloop::ml::ngram
