@@ -47,7 +47,10 @@ struct Prepared {
   std::vector<double> weights;  // class-balanced example weights
 };
 
-// Smooth inverse document frequency, as in TF-IDF: ln((1 + N) / (1 + df)) + 1.
+// Smooth inverse document frequency, as in TF-IDF: ln((1 + N) / (1 + df)) + 1,
+// and 0 for what training never saw: as with a TF-IDF vocabulary, an unseen
+// n-gram is ignored instead of taking norm from the known ones (the largest
+// share, as it would have the highest IDF).
 std::vector<float> fit_idf(size_t size, const std::vector<std::vector<SparseFeature>>& sparse) {
   std::vector<uint32_t> df(size, 0);
   std::vector<uint32_t> seen;
@@ -61,7 +64,7 @@ std::vector<float> fit_idf(size_t size, const std::vector<std::vector<SparseFeat
   std::vector<float> idf(df.size());
   double n = static_cast<double>(sparse.size());
   for (size_t i = 0; i < df.size(); ++i)
-    idf[i] = static_cast<float>(std::log((1 + n) / (1 + df[i])) + 1);
+    idf[i] = df[i] == 0 ? 0.f : static_cast<float>(std::log((1 + n) / (1 + df[i])) + 1);
   return idf;
 }
 
@@ -127,8 +130,8 @@ Prepared prepare(const std::vector<Example>& examples, int threads) {
 constexpr int kFolds = 3;
 // The linear candidates' regularisation (DualOptions::c), chosen by the inner
 // folds: strong regularisation suits labels that words barely predict
-// (HaluEval's best was 0.25), weak suits clear-cut ones.
-constexpr double kCGrid[] = {0.1, 0.3, 1.0, 3.0};
+// (halueval_general and feedbackqa_dev pick 0.1-0.3), weak suits clear-cut ones.
+constexpr double kCGrid[] = {0.03, 0.1, 0.3, 1.0, 3.0};
 constexpr int kTreeStep = 10;  // the number of trees is chosen in steps of this
 // The trees stop once their fold's AUROC has not improved for this many tree
 // steps; later steps repeat its last margins, so a setting is still judged on
