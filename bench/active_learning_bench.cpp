@@ -25,10 +25,10 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "core/metrics.h"
 #include "loop/queue.h"
 #include "loop/sampling.h"
 #include "ml/calibration.h"
-#include "ml/metrics.h"
 #include "ml/ngram/ngram_evaluator.h"
 #include "ml/pipeline.h"
 #include "ml/rng.h"
@@ -200,7 +200,8 @@ Curve run_arm(const std::vector<ml::Example>& all, const Split& split, bool queu
   for (;;) {
     auto model = train(all, labeled);
     curve.labels.push_back(static_cast<int>(labeled.size()));
-    curve.auroc.push_back(ml::auroc(test_labels, margins(*model, all, split.test)).value_or(0.5));
+    curve.auroc.push_back(
+        hitloop::auroc(test_labels, margins(*model, all, split.test)).value_or(0.5));
     size_t n = std::min<size_t>(kBatch, cap - labeled.size());
     if (n == 0) break;
     std::vector<size_t> unlabeled;  // in arrival order

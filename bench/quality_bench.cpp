@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "core/dataset.h"
-#include "ml/metrics.h"
+#include "core/metrics.h"
 #include "ml/ngram/ngram_evaluator.h"
 #include "ml/pipeline.h"
 
@@ -80,7 +80,7 @@ int main(int argc, char** argv) {
       std::vector<double> m(pairs.size());
       report->model->margins(pairs, m);
       std::vector<int> fold_labels(labels.end() - static_cast<long>(pairs.size()), labels.end());
-      fold_auroc_sum += ml::auroc(fold_labels, m).value_or(0.5);
+      fold_auroc_sum += hitloop::auroc(fold_labels, m).value_or(0.5);
       ++folds;
       for (double v : m) scores.push_back(report->calibration.apply(v));
       thresholds.resize(scores.size(), report->threshold);
@@ -88,8 +88,8 @@ int main(int argc, char** argv) {
     // Each fold's model decides with its own threshold; pooled like the anchors.
     std::vector<double> shifted;
     for (size_t i = 0; i < scores.size(); ++i) shifted.push_back(scores[i] - thresholds[i] + 0.5);
-    ml::Metrics m = ml::compute_metrics(labels, shifted);
-    m.auroc = ml::auroc(labels, scores);
+    Metrics m = compute_metrics(labels, shifted);
+    m.auroc = hitloop::auroc(labels, scores);
     std::printf(
         "{\"anchor\": \"hitloop-ngram\", \"data\": \"%s\", \"auroc\": %.4f, \"auroc_mean_fold\": "
         "%.4f, \"accuracy\": %.4f, "

@@ -4,9 +4,9 @@
 #include <set>
 #include <utility>
 
+#include "core/metrics.h"
 #include "core/session.h"
 #include "core/stats.h"
-#include "ml/metrics.h"
 
 namespace hitloop::loop {
 
@@ -39,7 +39,7 @@ AgreementStats compute_agreement(const std::vector<AgreementItem>& items) {
   if (s.human_good > 0) {
     s.false_fail_rate = static_cast<double>(s.false_fail) / static_cast<double>(s.human_good);
   }
-  if (s.n > 0) s.auroc = ml::auroc(labels, scores);
+  if (s.n > 0) s.auroc = hitloop::auroc(labels, scores);
   return s;
 }
 

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/metrics.h"
 #include "core/status.h"
 #include "ml/calibration.h"
 #include "ml/evaluator.h"
-#include "ml/metrics.h"
 
 namespace hitloop::ml {
 

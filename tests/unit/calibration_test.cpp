@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/metrics.h"
 #include "ml/manifest.h"
-#include "ml/metrics.h"
 #include "ml/pipeline.h"
 #include "ml/registry.h"
 #include "ml/rng.h"

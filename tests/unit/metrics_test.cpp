@@ -1,4 +1,4 @@
-#include "ml/metrics.h"
+#include "core/metrics.h"
 
 #include <gtest/gtest.h>
 

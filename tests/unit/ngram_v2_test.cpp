@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "ml/metrics.h"
+#include "core/metrics.h"
 #include "ml/ngram/binio.h"
 #include "ml/ngram/combiner.h"
 #include "ml/ngram/gbm.h"

@@ -7,7 +7,7 @@
 #include <numeric>
 #include <random>
 
-#include "ml/metrics.h"
+#include "core/metrics.h"
 
 namespace hitloop::ml::encoder {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "ml/metrics.h"
+#include "core/metrics.h"
 
 namespace hitloop::ml::ngram {
 namespace {

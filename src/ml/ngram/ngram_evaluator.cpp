@@ -7,7 +7,7 @@
 #include <numeric>
 #include <thread>
 
-#include "ml/metrics.h"
+#include "core/metrics.h"
 #include "ml/ngram/combiner.h"
 #include "ml/ngram/gbm.h"
 #include "ml/ngram/linear.h"

@@ -1,10 +1,10 @@
-#include "ml/metrics.h"
+#include "core/metrics.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 
-namespace hitloop::ml {
+namespace hitloop {
 namespace {
 
 double safe_div(double a, double b) { return b == 0 ? 0 : a / b; }
@@ -85,4 +85,4 @@ Metrics compute_metrics(const std::vector<int>& labels, const std::vector<double
   return m;
 }
 
-}  // namespace hitloop::ml
+}  // namespace hitloop
