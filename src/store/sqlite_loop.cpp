@@ -1,6 +1,5 @@
 // The feedback loop's reads and the alerts table in the SQLite store.
-#include <nlohmann/json.hpp>
-
+#include "store/sqlite_rows.h"
 #include "store/sqlite_store.h"
 
 namespace hitloop {
@@ -8,24 +7,6 @@ namespace hitloop {
 using sqlite::Stmt;
 
 namespace {
-
-// Reads verdict columns starting at `c`: model_version, score, label,
-// threshold, audit, created_at, id, session_id.
-VerdictRecord read_verdict(const Stmt& q, int c) {
-  VerdictRecord v;
-  v.model_version = static_cast<int>(q.int64(c));
-  v.score = q.real(c + 1);
-  v.good = q.text(c + 2) == "good";
-  v.threshold = q.real(c + 3);
-  v.audit = q.int64(c + 4) != 0;
-  v.created_at_ms = q.int64(c + 5);
-  v.id = q.int64(c + 6);
-  v.session_id = q.int64(c + 7);
-  return v;
-}
-
-constexpr char kVerdictColumns[] =
-    "v.model_version, v.score, v.label, v.threshold, v.audit, v.created_at, v.id, v.session_id";
 
 AlertRecord read_alert(const Stmt& q) {
   AlertRecord a;
@@ -49,27 +30,26 @@ constexpr char kAlertColumns[] =
 }  // namespace
 
 Result<std::vector<AuditPair>> SqliteStore::audit_pairs() {
-  Stmt q(db_,
-         std::string("SELECT r.session_id, s.category, r.label, r.tags, r.kind, r.created_at, ") +
-             kVerdictColumns +
-             " FROM reviews r JOIN sessions s ON s.id = r.session_id "
-             "JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts w "
-             "WHERE w.session_id = r.session_id AND w.created_at <= r.created_at) "
-             "ORDER BY r.id");
+  // Each review with the latest verdict made before it.
+  Stmt q(db_, std::string("SELECT ") + sqlite::kReviewColumns + ", s.category, " +
+                  sqlite::kVerdictColumns +
+                  " FROM reviews r JOIN sessions s ON s.id = r.session_id "
+                  "JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts w "
+                  "WHERE w.session_id = r.session_id AND w.created_at <= r.created_at) "
+                  "ORDER BY r.id");
+  constexpr int kCategory = sqlite::kReviewColumnCount;
   std::vector<AuditPair> out;
   Status st;
   while (q.step(st)) {
+    Review r = sqlite::read_review(q, 0);
     AuditPair p;
-    p.session_id = q.int64(0);
-    p.category = q.text(1);
-    p.human = q.text(2) == "good" ? Label::kGood : Label::kBad;
-    try {
-      p.tags = nlohmann::json::parse(q.text(3)).get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception&) {
-    }
-    p.kind = q.text(4) == "audit" ? ReviewKind::kAudit : ReviewKind::kLabel;
-    p.reviewed_at_ms = q.int64(5);
-    p.verdict = read_verdict(q, 6);
+    p.session_id = r.session_id;
+    p.category = q.text(kCategory);
+    p.human = r.label;
+    p.tags = std::move(r.tags);
+    p.kind = r.kind;
+    p.reviewed_at_ms = r.created_at_ms;
+    p.verdict = sqlite::read_verdict(q, kCategory + 1);
     out.push_back(std::move(p));
   }
   HITLOOP_RETURN_IF_ERROR(st);
@@ -78,13 +58,15 @@ Result<std::vector<AuditPair>> SqliteStore::audit_pairs() {
 
 Result<std::vector<std::pair<VerdictRecord, std::string>>> SqliteStore::verdicts_since(
     int64_t since_ms) {
-  Stmt q(db_, std::string("SELECT ") + kVerdictColumns +
+  Stmt q(db_, std::string("SELECT ") + sqlite::kVerdictColumns +
                   ", s.category FROM verdicts v JOIN sessions s ON s.id = v.session_id "
                   "WHERE v.created_at >= ?1 ORDER BY v.created_at, v.id");
   q.bind(1, since_ms);
   std::vector<std::pair<VerdictRecord, std::string>> out;
   Status st;
-  while (q.step(st)) out.emplace_back(read_verdict(q, 0), q.text(8));
+  while (q.step(st)) {
+    out.emplace_back(sqlite::read_verdict(q, 0), q.text(sqlite::kVerdictColumnCount));
+  }
   HITLOOP_RETURN_IF_ERROR(st);
   return out;
 }
@@ -94,19 +76,18 @@ Result<std::vector<QueueCandidate>> SqliteStore::queue_candidates(const std::str
                                                                   int limit) {
   std::string skipped;
   for (int64_t id : skip) skipped += (skipped.empty() ? "" : ",") + std::to_string(id);
-  Stmt q(
-      db_,
-      std::string(
-          "SELECT s.id, s.created_at, sl.label, "
-          "(SELECT COUNT(DISTINCT reviewer) FROM reviews r WHERE r.session_id = s.id), "
-          "EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id AND r.kind = 'audit'), ") +
-          kVerdictColumns +
-          " FROM sessions s LEFT JOIN session_labels sl ON sl.session_id = s.id "
-          "LEFT JOIN verdicts v ON v.id = (SELECT MAX(id) FROM verdicts WHERE session_id = s.id) "
-          "WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id AND r.reviewer = "
-          "?1)" +
-          (skipped.empty() ? "" : " AND s.id NOT IN (" + skipped + ")") +
-          " ORDER BY s.id LIMIT ?2");
+  Stmt q(db_,
+         std::string(
+             "SELECT s.id, s.created_at, sl.label, "
+             "(SELECT COUNT(DISTINCT reviewer) FROM reviews r WHERE r.session_id = s.id), "
+             "EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id AND r.kind = 'audit'), ") +
+             sqlite::kVerdictColumns +
+             " FROM sessions s LEFT JOIN session_labels sl ON sl.session_id = s.id" +
+             sqlite::kLatestVerdictJoin +
+             "WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id AND "
+             "r.reviewer = ?1)" +
+             (skipped.empty() ? "" : " AND s.id NOT IN (" + skipped + ")") +
+             " ORDER BY s.id LIMIT ?2");
   q.bind(1, reviewer).bind(2, static_cast<int64_t>(limit));
   std::vector<QueueCandidate> out;
   Status st;
@@ -114,10 +95,10 @@ Result<std::vector<QueueCandidate>> SqliteStore::queue_candidates(const std::str
     QueueCandidate c;
     c.session_id = q.int64(0);
     c.created_at_ms = q.int64(1);
-    if (!q.is_null(2)) c.label = q.text(2) == "good" ? Label::kGood : Label::kBad;
+    c.label = sqlite::read_optional_label(q, 2);
     c.reviewers = q.int64(3);
     c.audited = q.int64(4) != 0;
-    if (!q.is_null(5)) c.verdict = read_verdict(q, 5);
+    c.verdict = sqlite::read_optional_verdict(q, 5);
     out.push_back(std::move(c));
   }
   HITLOOP_RETURN_IF_ERROR(st);

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
 
 #include "core/embedded.h"
+#include "store/sqlite_rows.h"
 
 namespace hitloop::migrations {
 const std::vector<EmbeddedFile>& embedded_files();
@@ -26,15 +26,6 @@ int latest_known_version() {
   for (const EmbeddedFile& f : migrations::embedded_files())
     v = std::max(v, migration_number(f.name));
   return v;
-}
-
-std::vector<std::string> parse_tags(const std::string& json_text) {
-  if (json_text.empty() || json_text == "[]") return {};
-  try {
-    return nlohmann::json::parse(json_text).get<std::vector<std::string>>();
-  } catch (const nlohmann::json::exception&) {
-    return {};  // the column is only ever written by us; tolerate hand edits
-  }
 }
 
 }  // namespace
@@ -190,43 +181,22 @@ Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& row
 
 Status SqliteStore::scan_sessions(const ScanOptions& options, const SessionVisitor& visit) {
   // A merge join of two ordered cursors: one pass over each table.
-  std::string sql =
-      "SELECT id, external_id, category, model_input, model_output, metadata, created_at "
-      "FROM sessions";
+  std::string sql = std::string("SELECT ") + sqlite::kSessionColumns + " FROM sessions s";
   if (options.labeled_only) {
-    sql += " WHERE EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = sessions.id)";
+    sql += " WHERE EXISTS (SELECT 1 FROM reviews r WHERE r.session_id = s.id)";
   }
-  Stmt sessions(db_, sql + " ORDER BY id");
-  Stmt reviews(db_,
-               "SELECT id, session_id, reviewer, label, tags, note, created_at, kind "
-               "FROM reviews ORDER BY session_id, id");
+  Stmt sessions(db_, sql + " ORDER BY s.id");
+  Stmt reviews(db_, std::string("SELECT ") + sqlite::kReviewColumns +
+                        " FROM reviews r ORDER BY r.session_id, r.id");
   Status st;
   bool have_review = reviews.step(st);
   HITLOOP_RETURN_IF_ERROR(st);
-  Session s;
   std::vector<Review> rs;
   while (sessions.step(st)) {
-    s.id = sessions.int64(0);
-    s.external_id = sessions.text(1);
-    s.category = sessions.text(2);
-    s.model_input = sessions.text(3);
-    s.model_output = sessions.text(4);
-    s.metadata_json = sessions.text(5);
-    s.created_at_ms = sessions.int64(6);
+    const Session s = sqlite::read_session(sessions, 0);
     rs.clear();
     while (have_review && reviews.int64(1) <= s.id) {
-      if (reviews.int64(1) == s.id) {
-        Review r;
-        r.id = reviews.int64(0);
-        r.session_id = s.id;
-        r.reviewer = reviews.text(2);
-        r.label = reviews.text(3) == "good" ? Label::kGood : Label::kBad;
-        r.tags = parse_tags(reviews.text(4));
-        r.note = reviews.text(5);
-        r.created_at_ms = reviews.int64(6);
-        r.kind = reviews.text(7) == "audit" ? ReviewKind::kAudit : ReviewKind::kLabel;
-        rs.push_back(std::move(r));
-      }
+      if (reviews.int64(1) == s.id) rs.push_back(sqlite::read_review(reviews, 0));
       have_review = reviews.step(st);
       HITLOOP_RETURN_IF_ERROR(st);
     }

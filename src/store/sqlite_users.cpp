@@ -12,6 +12,9 @@ namespace {
 
 int64_t now_ms_for_rows() { return static_cast<int64_t>(std::time(nullptr)) * 1000; }
 
+// Every query that returns users selects these columns (users as u).
+constexpr char kUserColumns[] = "SELECT u.id, u.name, u.role, u.password_hash ";
+
 User read_user(const Stmt& q) { return User{q.int64(0), q.text(1), q.text(2), q.text(3)}; }
 
 }  // namespace
@@ -27,7 +30,7 @@ Status SqliteStore::add_user(const User& user) {
 }
 
 Result<User> SqliteStore::find_user(const std::string& name) {
-  Stmt q(db_, "SELECT id, name, role, password_hash FROM users WHERE name = ?1");
+  Stmt q(db_, std::string(kUserColumns) + "FROM users u WHERE u.name = ?1");
   q.bind(1, name);
   Status st;
   if (q.step(st)) return read_user(q);
@@ -36,7 +39,7 @@ Result<User> SqliteStore::find_user(const std::string& name) {
 }
 
 Result<std::vector<User>> SqliteStore::list_users() {
-  Stmt q(db_, "SELECT id, name, role, password_hash FROM users ORDER BY name");
+  Stmt q(db_, std::string(kUserColumns) + "FROM users u ORDER BY u.name");
   std::vector<User> out;
   Status st;
   while (q.step(st)) out.push_back(read_user(q));
@@ -68,9 +71,9 @@ Status SqliteStore::add_login(const std::string& token_hash, int64_t user_id,
 }
 
 Result<User> SqliteStore::find_login(const std::string& token_hash, int64_t now_ms) {
-  Stmt q(db_,
-         "SELECT u.id, u.name, u.role, u.password_hash FROM auth_sessions a "
-         "JOIN users u ON u.id = a.user_id WHERE a.token_hash = ?1 AND a.expires_at > ?2");
+  Stmt q(db_, std::string(kUserColumns) +
+                  "FROM auth_sessions a JOIN users u ON u.id = a.user_id "
+                  "WHERE a.token_hash = ?1 AND a.expires_at > ?2");
   q.bind(1, token_hash).bind(2, now_ms);
   Status st;
   if (q.step(st)) return read_user(q);

@@ -136,7 +136,7 @@ struct User {
 };
 
 // One human review as the review history shows it: the review, its
-// session (without metadata) and the session's latest model verdict.
+// session and the session's latest model verdict.
 struct ReviewHistoryRow {
   Review review;
   Session session;

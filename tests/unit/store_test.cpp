@@ -212,6 +212,154 @@ TEST_F(StoreTest, TheReviewAfterAnUndoGetsANewIdNotTheDeletedOnes) {
   EXPECT_GT(next->id, undone->id);
 }
 
+VerdictRecord verdict_of(int64_t session_id, int model_version, double score, bool good,
+                         double threshold, bool audit, std::string decision, int64_t latency_us,
+                         int64_t created_at_ms) {
+  VerdictRecord v;
+  v.session_id = session_id;
+  v.model_version = model_version;
+  v.score = score;
+  v.good = good;
+  v.threshold = threshold;
+  v.audit = audit;
+  v.decision = std::move(decision);
+  v.latency_us = latency_us;
+  v.created_at_ms = created_at_ms;
+  return v;
+}
+
+// Every column as stored; the id as the store gave it (get_session's list).
+void expect_same_verdict(const VerdictRecord& got, const VerdictRecord& want, int64_t want_id) {
+  EXPECT_EQ(got.id, want_id);
+  EXPECT_EQ(got.session_id, want.session_id);
+  EXPECT_EQ(got.model_version, want.model_version);
+  EXPECT_DOUBLE_EQ(got.score, want.score);
+  EXPECT_EQ(got.good, want.good);
+  EXPECT_DOUBLE_EQ(got.threshold, want.threshold);
+  EXPECT_EQ(got.audit, want.audit);
+  EXPECT_EQ(got.decision, want.decision);
+  EXPECT_EQ(got.latency_us, want.latency_us);
+  EXPECT_EQ(got.created_at_ms, want.created_at_ms);
+}
+
+TEST_F(StoreTest, EveryMethodThatReturnsVerdictsReturnsEveryStoredColumn) {
+  auto store = open();
+  auto imported = store->import_rows({row("in", "out", std::nullopt, "", "returns")}, by("import"));
+  ASSERT_TRUE(imported.ok());
+  const int64_t session = imported->session_ids[0];
+  // Thresholds other than the column's default (0.5), and every other
+  // column set, so that a reader that skips one gets it wrong.
+  const VerdictRecord older = verdict_of(session, 3, 0.41, true, 0.35, true, "audit", 1234, 1500);
+  const VerdictRecord latest = verdict_of(session, 4, 0.66, false, 0.72, false, "fail", 77, 1600);
+  ASSERT_TRUE(store->add_verdicts({older, latest}).ok());
+  ASSERT_TRUE(store->add_review(review_of(session, "ann", Label::kGood)).ok());  // at 2000
+
+  auto detail = store->get_session(session);
+  ASSERT_TRUE(detail.ok()) << detail.status().message();
+  ASSERT_EQ(detail->verdicts.size(), 2u);
+  const int64_t older_id = detail->verdicts[0].id, latest_id = detail->verdicts[1].id;
+  EXPECT_GT(older_id, 0);
+  EXPECT_GT(latest_id, older_id);
+  {
+    SCOPED_TRACE("get_session: verdicts");
+    expect_same_verdict(detail->verdicts[0], older, older_id);
+    expect_same_verdict(detail->verdicts[1], latest, latest_id);
+  }
+  {
+    SCOPED_TRACE("get_session: latest verdict");
+    ASSERT_TRUE(detail->summary.verdict.has_value());
+    expect_same_verdict(*detail->summary.verdict, latest, latest_id);
+  }
+  {
+    SCOPED_TRACE("list_sessions");
+    auto page = store->list_sessions({});
+    ASSERT_TRUE(page.ok());
+    ASSERT_EQ(page->sessions.size(), 1u);
+    ASSERT_TRUE(page->sessions[0].verdict.has_value());
+    expect_same_verdict(*page->sessions[0].verdict, latest, latest_id);
+  }
+  {
+    SCOPED_TRACE("next_for_review");
+    auto item = store->next_for_review("bob", {});
+    ASSERT_TRUE(item.ok());
+    ASSERT_TRUE(item->next && item->next->verdict);
+    expect_same_verdict(*item->next->verdict, latest, latest_id);
+  }
+  {
+    SCOPED_TRACE("queue_candidates");
+    auto candidates = store->queue_candidates("bob", {}, 10);
+    ASSERT_TRUE(candidates.ok());
+    ASSERT_EQ(candidates->size(), 1u);
+    ASSERT_TRUE((*candidates)[0].verdict.has_value());
+    expect_same_verdict(*(*candidates)[0].verdict, latest, latest_id);
+  }
+  {
+    SCOPED_TRACE("verdicts_since");
+    auto since = store->verdicts_since(1550);
+    ASSERT_TRUE(since.ok());
+    ASSERT_EQ(since->size(), 1u);
+    expect_same_verdict((*since)[0].first, latest, latest_id);
+    EXPECT_EQ((*since)[0].second, "returns");
+  }
+  {
+    SCOPED_TRACE("audit_pairs");
+    auto pairs = store->audit_pairs();
+    ASSERT_TRUE(pairs.ok());
+    ASSERT_EQ(pairs->size(), 1u);
+    expect_same_verdict((*pairs)[0].verdict, latest, latest_id);
+    EXPECT_EQ((*pairs)[0].category, "returns");
+    EXPECT_EQ((*pairs)[0].human, Label::kGood);
+  }
+  {
+    SCOPED_TRACE("scan_review_history");
+    std::vector<ReviewHistoryRow> rows;
+    ASSERT_TRUE(store
+                    ->scan_review_history([&](const ReviewHistoryRow& r) {
+                      rows.push_back(r);
+                      return Status::Ok();
+                    })
+                    .ok());
+    ASSERT_EQ(rows.size(), 1u);
+    ASSERT_TRUE(rows[0].verdict.has_value());
+    expect_same_verdict(*rows[0].verdict, latest, latest_id);
+    EXPECT_EQ(rows[0].session.category, "returns");
+    EXPECT_EQ(rows[0].review.reviewer, "ann");
+  }
+}
+
+TEST_F(StoreTest, EveryMethodThatReturnsSessionsReadsTheSameColumns) {
+  auto store = open();
+  ImportRow r = row("in", "out", Label::kBad, "e7", "returns");
+  r.metadata_json = R"({"channel":"web"})";
+  ASSERT_TRUE(store->import_rows({r}, by("ann")).ok());
+  std::vector<Session> seen;
+  auto all = collect_sessions(*store, false);
+  ASSERT_TRUE(all.ok() && all->size() == 1u);
+  seen.push_back((*all)[0].session);
+  auto page = store->list_sessions({});
+  ASSERT_TRUE(page.ok() && page->sessions.size() == 1u);
+  seen.push_back(page->sessions[0].session);
+  auto detail = store->get_session(seen[0].id);
+  ASSERT_TRUE(detail.ok());
+  seen.push_back(detail->summary.session);
+  ASSERT_TRUE(store
+                  ->scan_review_history([&](const ReviewHistoryRow& h) {
+                    seen.push_back(h.session);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(seen.size(), 4u);
+  for (const Session& s : seen) {
+    EXPECT_EQ(s.id, seen[0].id);
+    EXPECT_EQ(s.external_id, "e7");
+    EXPECT_EQ(s.category, "returns");
+    EXPECT_EQ(s.model_input, "in");
+    EXPECT_EQ(s.model_output, "out");
+    EXPECT_EQ(s.metadata_json, R"({"channel":"web"})");
+    EXPECT_EQ(s.created_at_ms, 1000);
+  }
+}
+
 // A store as hitloop wrote it before migration 005: schema 4, reviews
 // without AUTOINCREMENT.
 void make_schema4_store(const fs::path& path) {
