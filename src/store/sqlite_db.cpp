@@ -1,12 +1,63 @@
 #include "store/sqlite_db.h"
 
+#include <atomic>
+#include <mutex>
+
 namespace hitloop::sqlite {
+namespace {
+
+// The fault armed by testing::fail_statement_after: > 0 while armed.
+std::atomic<int> fault_countdown{0};
+std::atomic<int64_t> faults_fired{0};
+std::mutex fault_filter_mutex;
+std::string fault_filter;  // guarded by fault_filter_mutex
+
+constexpr char kInjectedError[] = "disk I/O error (injected)";
+
+bool consume_fault(std::string_view sql) {
+  {
+    std::lock_guard<std::mutex> lock(fault_filter_mutex);
+    if (!fault_filter.empty() && sql.find(fault_filter) == std::string_view::npos) return false;
+  }
+  int left = fault_countdown.load();
+  while (left > 0 && !fault_countdown.compare_exchange_weak(left, left - 1)) {
+  }
+  if (left != 1) return false;
+  faults_fired.fetch_add(1);
+  return true;
+}
+
+// True when this execution of `sql` is the one to fail.
+inline bool inject_fault(const char* sql) {
+  if (fault_countdown.load(std::memory_order_relaxed) <= 0) [[likely]]
+    return false;
+  return consume_fault(sql ? std::string_view(sql) : std::string_view());
+}
+
+}  // namespace
+
+namespace testing {
+
+void fail_statement_after(int n, std::string_view sql_contains) {
+  {
+    std::lock_guard<std::mutex> lock(fault_filter_mutex);
+    fault_filter = std::string(sql_contains);
+  }
+  fault_countdown.store(n);
+}
+
+void clear_statement_faults() { fail_statement_after(0); }
+
+int64_t injected_faults() { return faults_fired.load(); }
+
+}  // namespace testing
 
 Status error(sqlite3* db, std::string_view what) {
   return Internal(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 Status exec(sqlite3* db, const std::string& sql) {
+  if (inject_fault(sql.c_str())) return Internal(std::string("sqlite: ") + kInjectedError);
   char* msg = nullptr;
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
     std::string m = msg ? msg : "unknown error";
@@ -70,6 +121,10 @@ Stmt& Stmt::bind_or_null(int i, std::string_view text) {
 bool Stmt::step(Status& status) {
   if (stmt_ == nullptr) {
     status = error(db_, "prepare");
+    return false;
+  }
+  if (inject_fault(sqlite3_sql(stmt_))) {
+    status = Internal(std::string("step: ") + kInjectedError);
     return false;
   }
   int rc = sqlite3_step(stmt_);

@@ -52,4 +52,31 @@ class Stmt {
 Status error(sqlite3* db, std::string_view what);
 Status exec(sqlite3* db, const std::string& sql);
 
+// Fault injection for tests, as in leveldb's fault-injecting test
+// environment: checks that a write which fails half-way leaves nothing
+// half-done behind and that the store keeps working afterwards.
+//
+// fail_statement_after(n) makes the n-th statement execution from now
+// (1 = the next) fail as a disk I/O error would: Stmt::step returns false
+// with an Internal status ("... disk I/O error (injected)") without running
+// the statement, and exec() returns that error without running its SQL.
+// Every Stmt::step call counts (each row of a read is one) and every exec()
+// counts once (BEGIN, COMMIT and ROLLBACK are execs). The fault fires once;
+// later statements run normally. With a non-empty `sql_contains`, only
+// statements whose SQL contains that text count, e.g. "FROM users" to make
+// the next user lookup fail whatever other threads run meanwhile.
+//
+// Process-global and atomic (all connections, all threads); a test should
+// call clear_statement_faults() when it ends. Unarmed it costs one relaxed
+// atomic load per statement.
+namespace testing {
+
+void fail_statement_after(int n, std::string_view sql_contains = {});
+void clear_statement_faults();
+// How many faults have fired in this process: tells a test whether the
+// armed fault was reached (a write with fewer statements never reaches it).
+int64_t injected_faults();
+
+}  // namespace testing
+
 }  // namespace hitloop::sqlite
