@@ -67,6 +67,14 @@ Status exec(sqlite3* db, const std::string& sql) {
   return Status::Ok();
 }
 
+Status transaction(sqlite3* db, const std::function<Status()>& body) {
+  HITLOOP_RETURN_IF_ERROR(exec(db, "BEGIN IMMEDIATE"));
+  Status st = body();
+  if (st.ok()) st = exec(db, "COMMIT");
+  if (!st.ok()) (void)exec(db, "ROLLBACK");
+  return st;
+}
+
 Stmt::Stmt(sqlite3* db, std::string_view sql) : db_(db) {
   // A bad statement is a programming error; it surfaces on the first step().
   sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,

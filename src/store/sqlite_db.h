@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,12 @@ class Stmt {
 
 Status error(sqlite3* db, std::string_view what);
 Status exec(sqlite3* db, const std::string& sql);
+
+// Runs `body` between BEGIN IMMEDIATE and COMMIT: every write of more than
+// one statement goes through here. When `body` or the COMMIT fails, the
+// transaction is rolled back (a failed COMMIT leaves it open otherwise, and
+// the connection could start no other) and that error is returned.
+Status transaction(sqlite3* db, const std::function<Status()>& body);
 
 // Fault injection for tests, as in leveldb's fault-injecting test
 // environment: checks that a write which fails half-way leaves nothing

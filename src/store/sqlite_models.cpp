@@ -37,11 +37,11 @@ Result<int> SqliteStore::max_model_version() {
 }
 
 Status SqliteStore::add_model(const ModelRecord& r, bool activate) {
-  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
-  Status st;
-  if (activate)
-    st = sqlite::exec(db_, "UPDATE models SET status = 'retired' WHERE status = 'active'");
-  if (st.ok()) {
+  return transaction([&] {
+    if (activate) {
+      HITLOOP_RETURN_IF_ERROR(
+          sqlite::exec(db_, "UPDATE models SET status = 'retired' WHERE status = 'active'"));
+    }
     Stmt ins(db_,
              "INSERT INTO models(version, kind, parent_version, created_at, dataset_hash, metrics, "
              "calibration, status, note, path) VALUES(?1, ?2, NULLIF(?3, 0), ?4, ?5, ?6, ?7, ?8, "
@@ -56,13 +56,8 @@ Status SqliteStore::add_model(const ModelRecord& r, bool activate) {
         .bind(8, activate ? std::string_view("active") : std::string_view(r.status))
         .bind(9, r.note)
         .bind(10, r.path);
-    st = ins.run();
-  }
-  if (!st.ok()) {
-    (void)sqlite::exec(db_, "ROLLBACK");
-    return st;
-  }
-  return sqlite::exec(db_, "COMMIT");
+    return ins.run();
+  });
 }
 
 Result<std::vector<ModelRecord>> SqliteStore::list_models() {
@@ -94,19 +89,14 @@ Result<ModelRecord> SqliteStore::active_model() {
 
 Status SqliteStore::activate_model(int version) {
   HITLOOP_RETURN_IF_ERROR(get_model(version).status());
-  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
   // Two statements: the unique index on the active row is checked per row.
-  Status st = sqlite::exec(db_, "UPDATE models SET status = 'retired' WHERE status = 'active'");
-  if (st.ok()) {
+  return transaction([&] {
+    HITLOOP_RETURN_IF_ERROR(
+        sqlite::exec(db_, "UPDATE models SET status = 'retired' WHERE status = 'active'"));
     Stmt up(db_, "UPDATE models SET status = 'active' WHERE version = ?1");
     up.bind(1, static_cast<int64_t>(version));
-    st = up.run();
-  }
-  if (!st.ok()) {
-    (void)sqlite::exec(db_, "ROLLBACK");
-    return st;
-  }
-  return sqlite::exec(db_, "COMMIT");
+    return up.run();
+  });
 }
 
 }  // namespace hitloop

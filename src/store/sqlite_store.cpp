@@ -64,19 +64,18 @@ Status SqliteStore::migrate() {
   for (const EmbeddedFile& f : files) {
     int number = migration_number(f.name);
     if (number <= version_) continue;
-    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
-    Status applied = sqlite::exec(
-        db_,
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-        "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()));" +
-            std::string(f.data) + ";INSERT INTO schema_migrations(version, name) VALUES(" +
-            std::to_string(number) + ", '" + std::string(f.name) +
-            "');PRAGMA user_version=" + std::to_string(number));
+    Status applied = transaction([&] {
+      return sqlite::exec(
+          db_,
+          "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+          "name TEXT NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()));" +
+              std::string(f.data) + ";INSERT INTO schema_migrations(version, name) VALUES(" +
+              std::to_string(number) + ", '" + std::string(f.name) +
+              "');PRAGMA user_version=" + std::to_string(number));
+    });
     if (!applied.ok()) {
-      (void)sqlite::exec(db_, "ROLLBACK");
       return Internal("migration " + std::string(f.name) + " failed: " + applied.message());
     }
-    HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "COMMIT"));
     version_ = number;
   }
   find_by_id_ = Stmt(db_, "SELECT id FROM sessions WHERE external_id = ?1");
@@ -152,30 +151,18 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
   return Status::Ok();
 }
 
-Status SqliteStore::transaction(const std::function<Status()>& body) {
-  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
-  Status st = body();
-  if (st.ok()) st = sqlite::exec(db_, "COMMIT");
-  if (!st.ok()) (void)sqlite::exec(db_, "ROLLBACK");
-  return st;
-}
-
 Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& rows,
                                                const ImportOptions& options) {
-  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "BEGIN IMMEDIATE"));
   ImportSummary summary;
-  for (const ImportRow& row : rows) {
-    Status st = import_one(row, options, summary);
-    if (!st.ok()) {
-      (void)sqlite::exec(db_, "ROLLBACK");
-      return Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+  HITLOOP_RETURN_IF_ERROR(transaction([&] {
+    for (const ImportRow& row : rows) {
+      Status st = import_one(row, options, summary);
+      if (!st.ok()) {
+        return Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+      }
     }
-  }
-  Status st = sqlite::exec(db_, "COMMIT");
-  if (!st.ok()) {
-    (void)sqlite::exec(db_, "ROLLBACK");
-    return st;
-  }
+    return Status::Ok();
+  }));
   return summary;
 }
 

@@ -62,8 +62,7 @@ class SqliteStore final : public Store {
 
  private:
   Status migrate();
-  // Runs `body` in BEGIN IMMEDIATE ... COMMIT, rolling back on error.
-  Status transaction(const std::function<Status()>& body);
+  Status transaction(const std::function<Status()>& body) { return sqlite::transaction(db_, body); }
   Status import_one(const ImportRow& row, const ImportOptions& options, ImportSummary& summary);
 
   sqlite3* db_;

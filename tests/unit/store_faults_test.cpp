@@ -196,6 +196,26 @@ TEST_F(StoreFaultTest, AlertsThatFailAtAnyStatementAreNotStored) {
   EXPECT_GE(statements, 4);
 }
 
+TEST_F(StoreFaultTest, AModelThatFailsToRegisterLeavesTheActiveModelActive) {
+  auto one_active_model = [](Store& store) {
+    ASSERT_TRUE(store.add_model(model(1), /*activate=*/true).ok());
+  };
+  // Retiring v1 and inserting v2 are two statements: neither may stay alone.
+  int statements = fail_at_every_statement(
+      one_active_model, [](Store& store) { return store.add_model(model(2), true); });
+  EXPECT_GE(statements, 4);  // BEGIN, retire, insert, COMMIT
+}
+
+TEST_F(StoreFaultTest, AnActivationThatFailsLeavesThePreviousModelActive) {
+  auto two_models = [](Store& store) {
+    ASSERT_TRUE(store.add_model(model(1), /*activate=*/true).ok());
+    ASSERT_TRUE(store.add_model(model(2), /*activate=*/false).ok());
+  };
+  int statements =
+      fail_at_every_statement(two_models, [](Store& store) { return store.activate_model(2); });
+  EXPECT_GE(statements, 5);  // the lookup, BEGIN, retire, activate, COMMIT
+}
+
 TEST_F(StoreFaultTest, AFaultArmedForOtherStatementsLetsTheOthersRun) {
   auto store = open_store((dir_ / "h.db").string());
   ASSERT_TRUE(store.ok());
