@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "core/digest.h"
+
 namespace hitloop::auth {
 namespace {
 
@@ -57,10 +59,8 @@ std::string generate_password() {
 
 std::string secret_hash(const std::string& secret) {
   init();
-  unsigned char out[32];
-  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(secret.data()),
-                     secret.size(), nullptr, 0);
-  return hex(out, sizeof out);
+  const std::string d = Digest(32).update(secret).finish();
+  return hex(reinterpret_cast<const unsigned char*>(d.data()), d.size());
 }
 
 Result<std::string> read_password_file(const std::string& path) {

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "core/fnv.h"
+#include "core/hash.h"
 
 namespace hitloop::loop {
 
@@ -15,13 +15,8 @@ Status validate_rate(double rate) {
   return Status::Ok();
 }
 
-uint64_t fnv1a64(std::string_view key) { return hitloop::fnv1a64(key); }
-
 uint64_t session_key_hash(std::string_view session_key) {
-  uint64_t z = fnv1a64(session_key);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
+  return splitmix64_mix(fnv1a64(session_key));
 }
 
 bool in_audit_sample(std::string_view session_key, double rate) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/hash.h"
 #include "core/status.h"
 
 namespace hitloop::loop {
@@ -16,9 +17,8 @@ inline constexpr double kDefaultAuditRate = 0.05;
 // OK iff `rate` is a finite number in [0, 1].
 Status validate_rate(double rate);
 
-// 64-bit FNV-1a of the bytes of `key` (offset basis 0xcbf29ce484222325,
-// prime 0x100000001b3): fixed by its definition, unlike std::hash.
-uint64_t fnv1a64(std::string_view key);
+// 64-bit FNV-1a (core/hash.h): fixed by its definition, unlike std::hash.
+using ::hitloop::fnv1a64;
 
 // The sampling hash: FNV-1a followed by the splitmix64 finalizer, which
 // spreads keys that differ only in their last characters over all 64 bits.

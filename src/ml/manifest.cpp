@@ -1,7 +1,5 @@
 #include "ml/manifest.h"
 
-#include <sodium.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +7,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+
+#include "core/digest.h"
 
 namespace hitloop::ml {
 namespace {
@@ -127,18 +127,9 @@ GateRecord gate_from(const json& j) {
 }  // namespace
 
 uint64_t row_key(std::string_view input, std::string_view output) {
-  if (sodium_init() < 0) return 0;
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, nullptr, 0, 8);
-  for (std::string_view s : {input, output}) {
-    uint64_t len = s.size();
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&len), sizeof len);
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  }
-  unsigned char out[8];
-  crypto_generichash_final(&st, out, sizeof out);
+  const std::string d = digest_fields({input, output}, 8);
   uint64_t key = 0;
-  for (int i = 0; i < 8; ++i) key = key << 8 | out[i];
+  for (unsigned char c : d) key = key << 8 | c;
   return key;
 }
 
@@ -290,20 +281,14 @@ Result<std::vector<uint64_t>> read_training_rows(const std::string& dir) {
 }
 
 Result<std::string> file_checksum(const std::string& path) {
-  if (sodium_init() < 0) return Internal("libsodium failed to initialise");
   FILE* f = std::fopen(path.c_str(), "rb");
   if (f == nullptr) return IoError(path + ": cannot read");
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, nullptr, 0, 32);
-  unsigned char buf[1 << 16];
+  Digest d(32);
+  char buf[1 << 16];
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) crypto_generichash_update(&st, buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) d.update(std::string_view(buf, n));
   std::fclose(f);
-  unsigned char out[32];
-  crypto_generichash_final(&st, out, sizeof out);
-  char hex[65];
-  for (int i = 0; i < 32; ++i) std::snprintf(hex + 2 * i, 3, "%02x", out[i]);
-  return std::string(hex);
+  return to_hex(d.finish());
 }
 
 }  // namespace hitloop::ml

@@ -7,17 +7,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/hash.h"
+
 namespace hitloop::ml {
 
 class Rng {
  public:
   explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t next() {  // splitmix64
-    uint64_t z = (state_ += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
-  }
+  uint64_t next() { return splitmix64_mix(state_ += 0x9E3779B97F4A7C15ULL); }  // splitmix64
   // Uniform in [0, n).
   uint64_t below(uint64_t n) { return n == 0 ? 0 : next() % n; }
   double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <unordered_map>
 
-#include "core/fnv.h"
+#include "core/hash.h"
 #include "ml/rng.h"
 
 namespace hitloop::ml {

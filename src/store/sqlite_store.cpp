@@ -2,11 +2,11 @@
 // (embedded from src/store/migrations/) applied at open.
 #include "store/sqlite_store.h"
 
-#include <sodium.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 
+#include "core/digest.h"
 #include "core/embedded.h"
 #include "store/sqlite_rows.h"
 
@@ -194,20 +194,7 @@ Status SqliteStore::scan_sessions(const ScanOptions& options, const SessionVisit
 
 std::string session_content_hash(std::string_view input, std::string_view output,
                                  std::string_view category) {
-  static const bool initialised = sodium_init() >= 0;
-  (void)initialised;
-  crypto_generichash_state state;
-  unsigned char out[16];
-  crypto_generichash_init(&state, nullptr, 0, sizeof out);
-  // Length prefixes keep ("ab","c") and ("a","bc") apart.
-  for (std::string_view part : {input, output, category}) {
-    uint64_t len = part.size();
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(&len), sizeof len);
-    crypto_generichash_update(&state, reinterpret_cast<const unsigned char*>(part.data()),
-                              part.size());
-  }
-  crypto_generichash_final(&state, out, sizeof out);
-  return std::string(reinterpret_cast<const char*>(out), sizeof out);
+  return digest_fields({input, output, category}, 16);
 }
 
 Result<std::unique_ptr<Store>> open_store(const std::string& location) {

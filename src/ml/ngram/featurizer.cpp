@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/hash.h"
+
 namespace hitloop::ml::ngram {
 namespace {
 
@@ -13,11 +15,6 @@ inline uint64_t mix64(uint64_t z) {
   z = (z ^ (z >> 33)) * 0xFF51AFD7ED558CCDULL;
   z = (z ^ (z >> 33)) * 0xC4CEB9FE1A85EC53ULL;
   return z ^ (z >> 33);
-}
-
-inline uint64_t fnv1a(std::string_view s, uint64_t h = 0xCBF29CE484222325ULL) {
-  for (unsigned char c : s) h = (h ^ c) * 0x100000001B3ULL;
-  return h;
 }
 
 inline uint64_t bigram(uint64_t a, uint64_t b) { return mix64(a * 0x9E3779B97F4A7C15ULL + b); }
@@ -95,11 +92,11 @@ void extract(std::string_view input, std::string_view output, size_t max_bytes, 
   f.numbers_in.clear();
   for (auto sp : in_spans) {
     std::string_view w = word(f.lower_in, sp);
-    f.in_words.push_back(fnv1a(w));
+    f.in_words.push_back(fnv1a64(w));
     if (is_number(w)) f.numbers_in.push_back(f.in_words.back());
   }
   f.out_words.clear();
-  for (auto sp : f.out_spans) f.out_words.push_back(fnv1a(word(f.lower_out, sp)));
+  for (auto sp : f.out_spans) f.out_words.push_back(fnv1a64(word(f.lower_out, sp)));
 
   // in: unigrams and bigrams of the input.
   for (size_t i = 0; i < f.in_words.size(); ++i) {
@@ -294,7 +291,7 @@ std::unordered_map<uint32_t, std::string> Featurizer::describe(std::string_view 
   return by_index;
 }
 
-uint64_t Featurizer::word_hash(std::string_view lowercase_word) { return fnv1a(lowercase_word); }
+uint64_t Featurizer::word_hash(std::string_view lowercase_word) { return fnv1a64(lowercase_word); }
 
 const char* Featurizer::dense_name(int i) {
   static const char* const kNames[kDenseCount] = {"log input length",
