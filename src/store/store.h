@@ -1,6 +1,6 @@
-// The Store: where sessions, reviews (and later verdicts, models, users)
-// live. One interface, implemented on SQLite (embedded default) and later
-// PostgreSQL; nothing outside src/store/ sees a database handle.
+// The Store: where sessions, reviews, models, verdicts, alerts and users
+// live. Four interfaces by concern (below) that `Store` gathers, implemented
+// on SQLite; nothing outside src/store/ sees a database handle.
 #pragma once
 
 #include <cstdint>
@@ -146,9 +146,18 @@ struct ReviewHistoryRow {
 using SessionVisitor = std::function<Status(const Session&, const std::vector<Review>&)>;
 using ReviewVisitor = std::function<Status(const ReviewHistoryRow&)>;
 
-class Store {
+// The store is split by concern into four interfaces, so that a component
+// names only what it uses (the review UI needs no model catalog, the
+// verdict writer nothing but verdicts), a test double implements one small
+// interface, and an implementation can put each concern on its own
+// connection. `Store` is all four: one SQLite database implements them
+// together, and code that needs several keeps taking a Store.
+
+// Sessions and their human reviews: import, scans, browsing, the review
+// queue.
+class SessionStore {
  public:
-  virtual ~Store() = default;
+  virtual ~SessionStore() = default;
 
   // Writes all rows in one transaction: on any error nothing is written.
   // A row matches a stored session by external id when it has one, else by
@@ -160,9 +169,29 @@ class Store {
   // Visits sessions in id order, each with its reviews in chronological order.
   virtual Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) = 0;
 
-  virtual int schema_version() const = 0;
+  virtual Result<SessionPage> list_sessions(const SessionFilter& filter) = 0;
+  virtual Result<SessionDetail> get_session(int64_t id) = 0;    // NotFound when absent
+  virtual Result<Review> add_review(const Review& review) = 0;  // fills id
+  // Removes a review; with a non-empty `reviewer`, only if it is theirs.
+  virtual Status delete_review(int64_t review_id, const std::string& reviewer) = 0;
+  virtual Result<QueueItem> next_for_review(const std::string& reviewer,
+                                            const std::vector<int64_t>& skip) = 0;
+  // Visits every review ever kept, oldest first. Review ids only grow: one
+  // deleted is never given to another review.
+  virtual Status scan_review_history(const ReviewVisitor& visit) = 0;
+  // Sessions the reviewer has not reviewed, in id order, with what the
+  // queue's order needs.
+  virtual Result<std::vector<QueueCandidate>> queue_candidates(const std::string& reviewer,
+                                                               const std::vector<int64_t>& skip,
+                                                               int limit) = 0;
+};
 
-  // Models. Versions are allocated by the caller as max + 1.
+// The registry's rows: which model versions exist and which one is active.
+class ModelCatalog {
+ public:
+  virtual ~ModelCatalog() = default;
+
+  // Versions are allocated by the caller as max + 1.
   virtual Result<int> max_model_version() = 0;
   // Inserts the row; with `activate`, atomically makes it the only active one.
   virtual Status add_model(const ModelRecord& record, bool activate) = 0;
@@ -171,34 +200,33 @@ class Store {
   virtual Result<ModelRecord> active_model() = 0;          // NotFound when none
   // The previous active model becomes "retired".
   virtual Status activate_model(int version) = 0;
+};
 
-  // Browsing and reviewing.
-  virtual Result<SessionPage> list_sessions(const SessionFilter& filter) = 0;
-  virtual Result<SessionDetail> get_session(int64_t id) = 0;    // NotFound when absent
-  virtual Result<Review> add_review(const Review& review) = 0;  // fills id
-  // Removes a review; with a non-empty `reviewer`, only if it is theirs.
-  virtual Status delete_review(int64_t review_id, const std::string& reviewer) = 0;
-  virtual Result<QueueItem> next_for_review(const std::string& reviewer,
-                                            const std::vector<int64_t>& skip) = 0;
+// What the models decided and what the loop derives from it: verdicts,
+// verdicts paired with the human reviews that followed, pass-rate alerts.
+class VerdictStore {
+ public:
+  virtual ~VerdictStore() = default;
+
+  // Stores the batch in one transaction; verdicts of unknown sessions are
+  // skipped.
   virtual Status add_verdicts(const std::vector<VerdictRecord>& verdicts) = 0;
-  // Visits every review ever kept, oldest first. Review ids only grow: one
-  // deleted is never given to another review.
-  virtual Status scan_review_history(const ReviewVisitor& visit) = 0;
-
-  // The loop.
+  // Every human review with the latest verdict made before it.
   virtual Result<std::vector<AuditPair>> audit_pairs() = 0;
   // Verdicts since `since_ms`, oldest first, each with its session's category.
   virtual Result<std::vector<std::pair<VerdictRecord, std::string>>> verdicts_since(
       int64_t since_ms) = 0;
-  virtual Result<std::vector<QueueCandidate>> queue_candidates(const std::string& reviewer,
-                                                               const std::vector<int64_t>& skip,
-                                                               int limit) = 0;
   // Inserts alerts not stored yet; returns the new ones with their ids.
   virtual Result<std::vector<AlertRecord>> add_alerts(const std::vector<AlertRecord>& alerts) = 0;
   virtual Result<std::vector<AlertRecord>> list_alerts() = 0;
   virtual Result<AlertRecord> get_alert(int64_t id) = 0;
+};
 
-  // Users, API keys, login sessions, settings. Secrets arrive hashed.
+// Users, API keys, login sessions, settings. Secrets arrive hashed.
+class UserStore {
+ public:
+  virtual ~UserStore() = default;
+
   virtual Status add_user(const User& user) = 0;                // AlreadyExists on a taken name
   virtual Result<User> find_user(const std::string& name) = 0;  // NotFound
   virtual Result<std::vector<User>> list_users() = 0;
@@ -211,6 +239,14 @@ class Store {
   virtual Status delete_login(const std::string& token_hash) = 0;
   virtual Result<std::optional<std::string>> get_setting(const std::string& key) = 0;
   virtual Status set_setting(const std::string& key, const std::string& value) = 0;
+};
+
+// The whole store: every concern on one database.
+class Store : public SessionStore, public ModelCatalog, public VerdictStore, public UserStore {
+ public:
+  ~Store() override = default;
+
+  virtual int schema_version() const = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path for

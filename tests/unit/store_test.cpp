@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <type_traits>
 
 #include "core/embedded.h"
 #include "store/dataset_queries.h"
@@ -358,6 +359,36 @@ TEST_F(StoreTest, EveryMethodThatReturnsSessionsReadsTheSameColumns) {
     EXPECT_EQ(s.metadata_json, R"({"channel":"web"})");
     EXPECT_EQ(s.created_at_ms, 1000);
   }
+}
+
+// Components take only the interface of the concern they use.
+int64_t count_verdicts(VerdictStore& verdicts) {
+  auto since = verdicts.verdicts_since(0);
+  return since.ok() ? static_cast<int64_t>(since->size()) : -1;
+}
+
+TEST_F(StoreTest, EachConcernIsReachableThroughItsOwnInterface) {
+  static_assert(std::is_base_of_v<SessionStore, Store> && std::is_base_of_v<ModelCatalog, Store> &&
+                std::is_base_of_v<VerdictStore, Store> && std::is_base_of_v<UserStore, Store>);
+  auto store = open();
+  SessionStore& sessions = *store;
+  ModelCatalog& models = *store;
+  VerdictStore& verdicts = *store;
+  UserStore& users = *store;
+  auto imported = sessions.import_rows({row("in", "out", Label::kGood)}, by("ann"));
+  ASSERT_TRUE(imported.ok());
+  VerdictRecord v;
+  v.session_id = imported->session_ids[0];
+  v.model_version = 1;
+  ASSERT_TRUE(verdicts.add_verdicts({v}).ok());
+  EXPECT_EQ(count_verdicts(*store), 1);
+  ModelRecord m;
+  m.version = 1;
+  m.kind = "ngram";
+  ASSERT_TRUE(models.add_model(m, /*activate=*/true).ok());
+  EXPECT_EQ(store->active_model()->version, 1);
+  ASSERT_TRUE(users.add_user({0, "ann", "admin", "hash"}).ok());
+  EXPECT_EQ(store->find_user("ann")->role, "admin");
 }
 
 // A store as hitloop wrote it before migration 005: schema 4, reviews
