@@ -27,6 +27,9 @@ echo "== n-gram evaluator speed =="
 echo "== server: POST /v1/evaluate =="
 "$build/bench/serve_bench" 1000 5
 
+echo "== server: review saves while a gated retrain runs =="
+"$build/bench/review_under_load_bench" 1000 10000
+
 if [ "${QUALITY:-1}" != 0 ]; then
   echo "== n-gram evaluator quality vs anchors (same folds) =="
   "$here/quality.sh" "$build"

@@ -15,27 +15,16 @@
 #include <vector>
 
 #include "../tests/e2e/server_process.h"
+#include "bench_util.h"
 
 using Clock = std::chrono::steady_clock;
+using hitloop::bench::pct;
+using hitloop::bench::run;
 namespace fs = std::filesystem;
 
 static const std::string kBody =
     R"({"input":"Hi, can I still return the trail shoes I bought 10 days ago?",)"
     R"("output":"Yes! You're within our 30-day return window. Start the return from your order page."})";
-
-static std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[512];
-  while (p && fgets(buf, sizeof buf, p)) out += buf;
-  if (p) pclose(p);
-  return out;
-}
-
-static double pct(std::vector<double>& v, double q) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))];
-}
 
 int main(int argc, char** argv) {
   int rate = argc > 1 ? std::atoi(argv[1]) : 1000;

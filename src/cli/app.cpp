@@ -28,7 +28,7 @@ const std::vector<Command>& all_commands() {
 
 int fail(Context& ctx, const Status& status) {
   ctx.err << "hitloop: error: " << status.message() << "\n";
-  return status.is_bad_input() ? 2 : 1;
+  return status_mapping(status.code()).exit_code;
 }
 
 Result<std::unique_ptr<Store>> open_context_store(const Context& ctx) {

@@ -7,6 +7,7 @@
 #include "core/json_tidy.h"
 #include "loop/loop_service.h"
 #include "loop/report_json.h"
+#include "service/model_lifecycle.h"
 
 namespace hitloop::cli {
 namespace {
@@ -90,7 +91,7 @@ int run_report(Context& ctx, const Args& args) {
   if (!automation.ok()) return fail(ctx, automation.status());
   loop::PassRateScope scope;
   scope.bucket_ms = *minutes * 60 * 1000;
-  auto monitor = loop::monitor_pass_rate(**store, scope, now_ms());
+  auto monitor = loop::pass_rate(**store, scope, now_ms());  // reads only
   if (!monitor.ok()) return fail(ctx, monitor.status());
   auto overall = loop::compute_agreement(*items);
   auto failures = loop::failures_by_tag(*items);
@@ -128,13 +129,23 @@ int run_report(Context& ctx, const Args& args) {
     out << "  " << f.tag << ": " << f.false_pass << " false pass, " << f.false_fail
         << " false fail\n";
   }
-  out << "\npass-rate alerts: " << monitor->alerts.size() << "\n";
+  out << "\npass-rate alerts (stored by the server's monitor): " << monitor->alerts.size() << "\n";
   for (const AlertRecord& a : monitor->alerts) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "  #%lld %s from %.3f to %.3f (statistic %.1f)\n",
                   static_cast<long long>(a.id), a.direction.c_str(), a.baseline, a.observed,
                   a.statistic);
     out << buf;
+  }
+  if (!monitor->detected.empty()) {
+    out << "spikes detected now in all traffic (" << monitor->detected.size()
+        << "; `hitloop serve` monitors, stores and sends them):\n";
+    for (const AlertRecord& a : monitor->detected) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "  %s from %.3f to %.3f (statistic %.1f)\n",
+                    a.direction.c_str(), a.baseline, a.observed, a.statistic);
+      out << buf;
+    }
   }
   return 0;
 }
@@ -173,7 +184,9 @@ int run_retrain(Context& ctx, const Args& args) {
   options.train.progress = [&](const std::string& line) { ctx.err << "retrain: " << line << "\n"; };
   options.gate = gate;
   options.force = args.has("--force");
-  auto outcome = loop::retrain(**store, *evaluator, models_dir(ctx, args), options);
+  service::DirectStore access(**store);
+  auto outcome =
+      service::ModelLifecycle(access, models_dir(ctx, args)).retrain(*evaluator, options);
   if (!outcome.ok()) return fail(ctx, outcome.status());
   if (outcome->skipped) {
     ctx.out << outcome->reason << " (--force retrains anyway)\n";

@@ -4,6 +4,7 @@
 
 #include "cli/ml_common.h"
 #include "core/json_tidy.h"
+#include "service/model_lifecycle.h"
 
 namespace hitloop::cli {
 namespace {
@@ -136,18 +137,11 @@ int run(Context& ctx, const Args& args) {
   if (action == "activate" && pos.size() == 2) {
     Result<int> version = ml::parse_version(pos[1]);
     if (!version.ok()) return fail(ctx, version.status());
-    // Refuse to activate what cannot be loaded.
-    Result<ModelRecord> record = (*store)->get_model(*version);
-    if (!record.ok()) return fail(ctx, InvalidArgument(record.status().message()));
-    Result<ml::LoadedModel> loaded = ml::load_artifact(record->path);
-    if (!loaded.ok()) return fail(ctx, loaded.status());
-    if (loaded->manifest.worse_than_chance) {
-      ctx.err << "hitloop: warning: v" << *version
-              << " ranks held-out data worse than chance (AUROC below 0.5); activating it as "
-                 "asked\n";
-    }
-    Status st = (*store)->activate_model(*version);
-    if (!st.ok()) return fail(ctx, st);
+    service::DirectStore access(**store);
+    Result<service::Activated> activated = service::ModelLifecycle(access, "").activate(*version);
+    if (!activated.ok()) return fail(ctx, activated.status());
+    if (!activated->warning.empty())
+      ctx.err << "hitloop: warning: " << activated->warning << "; activated as asked\n";
     ctx.out << "v" << *version << " is now the active model\n";
     return 0;
   }

@@ -5,7 +5,7 @@
 #include "cli/ml_common.h"
 #include "core/json_tidy.h"
 #include "ml/pipeline.h"
-#include "ml/train_manifest.h"
+#include "service/model_lifecycle.h"
 
 namespace hitloop::cli {
 
@@ -14,24 +14,17 @@ Result<int> train_and_register(Context& ctx, Store& store, const ml::Evaluator& 
                                const TrainRequest& request) {
   ml::TrainOptions options = train_options(request.recipe, request.threads);
   options.progress = [&](const std::string& line) { ctx.err << "train: " << line << "\n"; };
-  HITLOOP_ASSIGN_OR_RETURN(ml::TrainReport report,
-                           ml::train_with_validation(evaluator, examples, options));
-
-  ml::Registry registry(store, request.models_dir);
-  Result<ModelRecord> active = store.active_model();
-  ml::Manifest manifest = ml::manifest_from(report, examples, active.ok() ? active->version : 0);
-  bool activate = request.activate || !active.ok();
-  if (report.worse_than_chance) {
-    manifest.note = "worse than chance on held-out data";
-    if (request.activate) {
-      ctx.err << "hitloop: warning: activating a model that ranks held-out data worse than "
-                 "chance, as --activate asks\n";
-    } else {
-      activate = false;
-      manifest.note += ": not activated (activate it by hand if you must)";
-    }
-  }
-  HITLOOP_ASSIGN_OR_RETURN(int version, registry.add(*report.model, manifest, activate));
+  service::DirectStore access(store);
+  service::ModelLifecycle lifecycle(access, request.models_dir);
+  HITLOOP_ASSIGN_OR_RETURN(
+      service::Registered registered,
+      lifecycle.train_and_register(
+          evaluator, examples, options,
+          request.activate ? service::Activation::kAlways : service::Activation::kIfNoneActive));
+  for (const std::string& w : registered.warnings) ctx.err << "hitloop: warning: " << w << "\n";
+  const ml::TrainReport& report = registered.report;
+  const int version = registered.version;
+  const bool activate = registered.activated;
 
   if (request.json) {
     nlohmann::ordered_json j;

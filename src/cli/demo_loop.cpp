@@ -15,6 +15,7 @@
 #include "loop/loop_service.h"
 #include "loop/sampling.h"
 #include "ml/rng.h"
+#include "service/model_lifecycle.h"
 
 namespace hitloop::cli {
 namespace {
@@ -164,7 +165,8 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
     // 4. Retrain; the gate decides.
     loop::RetrainOptions retrain_options;
     retrain_options.train.progress = [](const std::string&) {};
-    auto outcome = loop::retrain(store, *evaluator, models_dir, retrain_options);
+    service::DirectStore access(store);
+    auto outcome = service::ModelLifecycle(access, models_dir).retrain(*evaluator, retrain_options);
     std::string decision = !outcome.ok()      ? "skipped: " + outcome.status().message()
                            : outcome->skipped ? "skipped: no new labels"
                            : outcome->activated

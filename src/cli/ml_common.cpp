@@ -143,13 +143,11 @@ Result<ml::LoadedModel> resolve_model(Context& ctx, const std::string& spec,
   }
   HITLOOP_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, open_context_store(ctx));
   ml::Registry registry(*store, "");
-  auto loaded = registry.load(version);
-  if (!loaded.ok() && loaded.status().code() == StatusCode::kNotFound) {
-    return InvalidArgument(loaded.status().message());
-  }
+  auto loaded = registry.load(version);  // NotFound exits 2, as bad input does
   if (loaded.ok() && options.max_length > 0) {
-    Result<ModelRecord> record = version == 0 ? store->active_model() : store->get_model(version);
-    if (record.ok()) HITLOOP_RETURN_IF_ERROR(apply_load_options(*loaded, record->path, options));
+    HITLOOP_ASSIGN_OR_RETURN(ModelRecord record,
+                             version == 0 ? store->active_model() : store->get_model(version));
+    HITLOOP_RETURN_IF_ERROR(apply_load_options(*loaded, record.path, options));
   }
   return loaded;
 }
@@ -166,7 +164,7 @@ std::string fmt(double v) {
   return buf;
 }
 
-void metrics_line(std::ostream& out, const std::string& name, const ml::Metrics& m) {
+void metrics_line(std::ostream& out, const std::string& name, const Metrics& m) {
   char buf[200];
   std::snprintf(buf, sizeof buf, "%-16s %6lld %7s %6s %8s %8s %7s %8s %6s %6s\n", name.c_str(),
                 static_cast<long long>(m.n), m.auroc ? fmt(*m.auroc).c_str() : "n/a",
@@ -176,19 +174,19 @@ void metrics_line(std::ostream& out, const std::string& name, const ml::Metrics&
   out << buf;
 }
 
-nlohmann::ordered_json to_json(const ml::Metrics& m) {
+nlohmann::ordered_json to_json(const Metrics& m) {
   return nlohmann::ordered_json::parse(ml::metrics_to_json(m));
 }
 
 }  // namespace
 
-void print_metrics(std::ostream& out, const ml::Metrics& m,
-                   const std::map<std::string, ml::Metrics>& by_category) {
+void print_metrics(std::ostream& out, const Metrics& m,
+                   const std::map<std::string, Metrics>& by_category) {
   out << "                      n   AUROC    acc  prec_bad  rec_bad  f1_bad  macroF1  brier    "
          "ECE\n";
   metrics_line(out, "all", m);
   for (const auto& [cat, cm] : by_category) metrics_line(out, "  " + cat, cm);
-  const ml::Confusion& c = m.confusion;
+  const Confusion& c = m.confusion;
   out << "confusion (rows human, columns model):  good->good " << c.true_good << "  good->bad "
       << c.false_bad << "  bad->good " << c.false_good << "  bad->bad " << c.true_bad << "\n";
   out << "ECE " << fmt(m.ece) << " on " << m.ece_n << " rows (10 bins)";
@@ -198,8 +196,7 @@ void print_metrics(std::ostream& out, const ml::Metrics& m,
   out << "\n";
 }
 
-std::string metrics_json(const ml::Metrics& m,
-                         const std::map<std::string, ml::Metrics>& by_category) {
+std::string metrics_json(const Metrics& m, const std::map<std::string, Metrics>& by_category) {
   nlohmann::ordered_json j = to_json(m);
   nlohmann::ordered_json cats = nlohmann::ordered_json::object();
   for (const auto& [cat, cm] : by_category) cats[cat] = to_json(cm);

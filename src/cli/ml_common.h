@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "core/metrics.h"
 #include "ml/evaluator.h"
-#include "ml/metrics.h"
 #include "ml/registry.h"
 
 namespace hitloop::cli {
@@ -33,10 +33,9 @@ Result<ml::LoadOptions> load_options(const Args& args);
 
 std::string models_dir(const Context& ctx, const Args& args);
 
-void print_metrics(std::ostream& out, const ml::Metrics& m,
-                   const std::map<std::string, ml::Metrics>& by_category);
-std::string metrics_json(const ml::Metrics& m,
-                         const std::map<std::string, ml::Metrics>& by_category);
+void print_metrics(std::ostream& out, const Metrics& m,
+                   const std::map<std::string, Metrics>& by_category);
+std::string metrics_json(const Metrics& m, const std::map<std::string, Metrics>& by_category);
 
 // The flags that say how to train (--kind, --seed, --base and the encoder's
 // fine-tuning settings), shared by train and retrain.

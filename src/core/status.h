@@ -10,16 +10,18 @@
 
 namespace hitloop {
 
+// What each code means to a caller, and its exit code and HTTP status, is
+// one table: `status_mapping` in status.cpp.
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,  // bad input from the user: exit code 2, HTTP 400
-  kNotFound,         // HTTP 404
-  kAlreadyExists,    // HTTP 409
-  kFailedPrecondition,
+  kInvalidArgument,     // bad input from the user
+  kNotFound,            // what the caller named does not exist
+  kAlreadyExists,       // what the caller would create exists
+  kFailedPrecondition,  // not now: the system is not in a state to do it
   kUnauthenticated,
   kPermissionDenied,
-  kIoError,
-  kInternal,
+  kIoError,   // the disk, the database or the network failed
+  kInternal,  // a bug or a broken invariant
 };
 
 class [[nodiscard]] Status {
@@ -31,8 +33,12 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
-  // True for errors caused by what the user gave us (exit code 2).
-  bool is_bad_input() const { return code_ == StatusCode::kInvalidArgument; }
+  // Predicates for the codes callers branch on. Anything a caller does not
+  // expect is an error to pass on, never a stand-in for absence.
+  bool is_not_found() const { return code_ == StatusCode::kNotFound; }
+  bool is_already_exists() const { return code_ == StatusCode::kAlreadyExists; }
+  bool is_invalid_argument() const { return code_ == StatusCode::kInvalidArgument; }
+  bool is_unauthenticated() const { return code_ == StatusCode::kUnauthenticated; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
@@ -49,6 +55,22 @@ inline Status FailedPrecondition(std::string m) {
 }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+
+// How a code reaches the outside: the CLI's exit code (2: the user's input or
+// request was wrong; 1: the system failed) and the HTTP status and name.
+struct StatusMapping {
+  int exit_code;
+  int http_status;
+  const char* http_name;
+};
+StatusMapping status_mapping(StatusCode code);
+
+inline Status Unauthenticated(std::string m) {
+  return {StatusCode::kUnauthenticated, std::move(m)};
+}
+inline Status PermissionDenied(std::string m) {
+  return {StatusCode::kPermissionDenied, std::move(m)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {

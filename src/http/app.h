@@ -14,6 +14,7 @@
 #include "http/metrics.h"
 #include "http/verdict_log.h"
 #include "ml/registry.h"
+#include "service/model_lifecycle.h"
 #include "store/store.h"
 
 namespace hitloop::http {
@@ -34,19 +35,35 @@ struct ServerOptions {
 };
 
 // Serialises access to the store: SQLite connections are not shared
-// between threads.
-class SharedStore {
+// between threads. Hold it briefly: every request that touches the store
+// waits for it.
+class SharedStore : public service::StoreAccess {
  public:
-  explicit SharedStore(std::unique_ptr<Store> store) : store_(std::move(store)) {}
+  // `location`, when given, lets long reads use a connection of their own.
+  explicit SharedStore(std::unique_ptr<Store> store, std::string location = "")
+      : store_(std::move(store)), location_(std::move(location)) {}
   template <typename F>
   auto with(F&& f) {
     std::lock_guard lock(mu_);
     return f(*store_);
   }
+  Status with(const std::function<Status(Store&)>& f) override {
+    std::lock_guard lock(mu_);
+    return f(*store_);
+  }
+  // A fresh connection per call: used for reads long enough (a retrain's
+  // labels) that opening one costs little beside them.
+  Status read(const std::function<Status(Store&)>& f) override {
+    if (location_.empty()) return with(f);
+    Result<std::unique_ptr<Store>> own = open_store(location_);
+    if (!own.ok()) return own.status();
+    return f(**own);
+  }
 
  private:
   std::mutex mu_;
   std::unique_ptr<Store> store_;
+  std::string location_;
 };
 
 class ModelHolder {
@@ -71,7 +88,7 @@ struct TrainJob {
 class TrainWorker {
  public:
   TrainWorker(SharedStore& store, std::string models_dir)
-      : store_(store), models_dir_(std::move(models_dir)) {}
+      : store_(store), lifecycle_(store, std::move(models_dir)) {}
   ~TrainWorker();
   // `body`: the request's JSON object ("" = all defaults) with the fields
   // of the CLI's flags: kind, base, epochs, lr, batch_size, max_length,
@@ -88,7 +105,7 @@ class TrainWorker {
  private:
   void run(ml::Recipe recipe, bool gated, bool force);
   SharedStore& store_;
-  std::string models_dir_;
+  service::ModelLifecycle lifecycle_;
   std::function<void()> on_activate_;
   mutable std::mutex mu_;
   TrainJob job_;
@@ -100,7 +117,8 @@ Status post_webhook(const std::string& url, const AlertRecord& alert);
 struct App {
   App(ServerOptions opts, std::unique_ptr<Store> s)
       : options(std::move(opts)),
-        store(std::move(s)),
+        store(std::move(s), options.db_path),
+        lifecycle(store, options.models_dir),
         trainer(store, options.models_dir),
         verdicts(store, options.log) {
     trainer.on_activate([this] {
@@ -110,6 +128,7 @@ struct App {
   }
   ServerOptions options;
   SharedStore store;
+  service::ModelLifecycle lifecycle;
   ModelHolder model;
   // Held from "is it still the store's active model?" to the swap, so two
   // activations cannot finish in the opposite order.

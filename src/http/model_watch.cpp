@@ -11,7 +11,7 @@ namespace {
 std::optional<int> store_active_version(App& app) {
   Result<ModelRecord> active = app.store.with([](Store& s) { return s.active_model(); });
   if (active.ok()) return active->version;
-  if (active.status().code() == StatusCode::kNotFound) return 0;
+  if (active.status().is_not_found()) return 0;
   return std::nullopt;
 }
 

@@ -39,7 +39,8 @@ Result<Identity> identify(const httplib::Request& req, App& app) {
       if (it != app.key_cache.end()) return Identity{it->second, "admin", true};
     }
     Result<std::string> name = app.store.with([&](Store& s) { return s.find_api_key(hash); });
-    if (!name.ok()) return Status(StatusCode::kUnauthenticated, "invalid API key");
+    if (!name.ok() && name.status().is_not_found()) return Unauthenticated("invalid API key");
+    if (!name.ok()) return name.status();  // the store failed: not the caller's fault
     std::lock_guard lock(app.key_cache_mu);
     app.key_cache[hash] = *name;
     return Identity{*name, "admin", true};
@@ -49,35 +50,24 @@ Result<Identity> identify(const httplib::Request& req, App& app) {
     Result<User> user =
         app.store.with([&](Store& s) { return s.find_login(auth::secret_hash(token), now_ms()); });
     if (user.ok()) return Identity{user->name, user->role, false};
+    if (!user.status().is_not_found()) return user.status();
   }
-  return Status(StatusCode::kUnauthenticated,
-                "log in, or send an API key as 'Authorization: Bearer KEY'");
+  return Unauthenticated("log in, or send an API key as 'Authorization: Bearer KEY'");
 }
 
-std::pair<int, const char*> http_status(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-      return {400, "invalid_argument"};
-    case StatusCode::kUnauthenticated:
-      return {401, "unauthenticated"};
-    case StatusCode::kPermissionDenied:
-      return {403, "permission_denied"};
-    case StatusCode::kNotFound:
-      return {404, "not_found"};
-    case StatusCode::kAlreadyExists:
-      return {409, "conflict"};
-    case StatusCode::kFailedPrecondition:
-      return {503, "unavailable"};
-    default:
-      return {500, "internal"};
-  }
+// The reply for a failed call. A server-side failure (5xx) is logged: the
+// caller sees only that it failed, the operator needs to know why.
+Reply failed(App& app, const std::string& route, const Status& status) {
+  if (status_mapping(status.code()).http_status >= 500)
+    app.options.log(route + ": " + status.message());
+  return error_reply(status);
 }
 
 }  // namespace
 
 Reply error_reply(const Status& status) {
-  auto [code, name] = http_status(status.code());
-  return error_reply(code, name, status.message());
+  StatusMapping m = status_mapping(status.code());
+  return error_reply(m.http_status, m.http_name, status.message());
 }
 
 Reply error_reply(int http_status, const std::string& code, const std::string& message) {
@@ -111,22 +101,22 @@ void mount(httplib::Server& server, App& app, std::vector<Route> routes) {
           } else {
             who = *id;
             if (r.access == Access::kAdmin && !who.is_admin()) {
-              denied = Status(StatusCode::kPermissionDenied, "this needs the admin role");
+              denied = PermissionDenied("this needs the admin role");
             }
           }
         }
         if (not_json) {
           reply = std::move(*not_json);
         } else if (!denied.ok()) {
-          reply = error_reply(denied);
+          reply = failed(app, r.name, denied);
         } else if (req.body.size() > app.options.max_body_bytes) {
           reply = error_reply(413, "too_large", "body over the limit");
         } else {
           Result<Reply> result = r.handler(Call{req, who, app});
-          reply = result.ok() ? std::move(result).value() : error_reply(result.status());
+          reply = result.ok() ? std::move(result).value() : failed(app, r.name, result.status());
         }
       } catch (const std::exception& e) {
-        reply = error_reply(Internal(std::string("unexpected error: ") + e.what()));
+        reply = failed(app, r.name, Internal(std::string("unexpected error: ") + e.what()));
       }
       res.status = reply.status;
       for (auto& [k, v] : reply.headers) res.set_header(k.c_str(), v);

@@ -30,8 +30,9 @@ Result<Reply> login(const Call& c) {
   // Verify outside the store lock: Argon2id takes a while on purpose. The
   // same answer for an unknown user and a wrong password.
   Result<User> found = c.app.store.with([&](Store& s) { return s.find_user(name); });
+  if (!found.ok() && !found.status().is_not_found()) return found.status();  // a 500, logged
   if (!found.ok() || !auth::verify_password(found->password_hash, password)) {
-    return Status(StatusCode::kUnauthenticated, "wrong user name or password");
+    return Unauthenticated("wrong user name or password");
   }
   const User& user = *found;
   std::string token = auth::random_secret("");
@@ -127,6 +128,8 @@ Result<Reply> put_settings(const Call& c) {
 Result<Reply> healthz(const Call&) { return Reply::json({{"ok", true}}); }
 
 Result<Reply> metrics(const Call& c) {
+  c.app.metrics.set_gauge("hitloop_verdicts_dropped_total",
+                          static_cast<double>(c.app.verdicts.dropped()));
   return Reply{200, c.app.metrics.render(), "text/plain; version=0.0.4", {}};
 }
 

@@ -75,11 +75,11 @@ Result<Reply> pass_rate(const Call& c) {
   if (!c.query("model_version").empty()) {
     HITLOOP_ASSIGN_OR_RETURN(scope.model_version, ml::parse_version(c.query("model_version")));
   }
+  // Reads only: the monitor stores alerts (and posts them), not a page view.
   HITLOOP_ASSIGN_OR_RETURN(loop::PassRateReport report, c.app.store.with([&](Store& s) {
-    return loop::monitor_pass_rate(s, scope, now_ms());
+    return loop::pass_rate(s, scope, now_ms());
   }));
-  c.app.notify_alerts(report.new_alerts);
-  Json buckets = Json::array(), alerts = Json::array();
+  Json buckets = Json::array(), alerts = Json::array(), detected = Json::array();
   for (const loop::Bucket& b : report.buckets) {
     buckets.push_back({{"start", b.start_ms},
                        {"n", b.n},
@@ -87,7 +87,15 @@ Result<Reply> pass_rate(const Call& c) {
                        {"rate", b.n ? Json(static_cast<double>(b.passes) / b.n) : Json(nullptr)}});
   }
   for (const AlertRecord& a : report.alerts) alerts.push_back(alert_json(a));
-  return Reply::json({{"bucket_ms", scope.bucket_ms}, {"buckets", buckets}, {"alerts", alerts}});
+  for (const AlertRecord& a : report.detected) {
+    auto j = alert_json(a);
+    j["id"] = nullptr;  // not stored
+    detected.push_back(j);
+  }
+  return Reply::json({{"bucket_ms", scope.bucket_ms},
+                      {"buckets", buckets},
+                      {"alerts", alerts},
+                      {"detected", detected}});
 }
 
 Result<Reply> failures(const Call& c) {

@@ -95,7 +95,7 @@ void log_verdict(const Call& c, const ml::LoadedModel& model, const ml::TextPair
   v.verdict.decision = v.verdict.good ? "pass" : "fail";
   v.verdict.latency_us = latency_us;
   v.verdict.created_at_ms = now_ms();
-  c.app.verdicts.add(std::move(v));
+  c.app.verdicts.add(std::move(v));  // a full queue drops it, counted and logged
 }
 
 Result<Reply> evaluate(const Call& c) {
@@ -174,22 +174,17 @@ Result<Reply> list_models(const Call& c) {
 
 Result<Reply> activate(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(int version, ml::parse_version(c.param(1)));
-  // Load before switching: a model that cannot load never becomes active,
-  // and requests keep using the old one until the new one is ready.
-  HITLOOP_ASSIGN_OR_RETURN(ModelRecord record,
-                           c.app.store.with([&](Store& s) { return s.get_model(version); }));
-  HITLOOP_ASSIGN_OR_RETURN(ml::LoadedModel loaded, ml::load_artifact(record.path));
-  // Allowed by hand, as with `hitloop models activate`, but never silently.
-  Json out = {{"active", "v" + std::to_string(version)}};
-  if (loaded.manifest.worse_than_chance) {
-    out["warning"] = "v" + std::to_string(version) +
-                     " ranks held-out data worse than chance; its verdicts are not to be trusted";
-    c.app.options.log("activating v" + std::to_string(version) +
-                      ", which ranks held-out data worse than chance");
-  }
+  // The lifecycle loads before switching: a model that cannot load never
+  // becomes active, and requests keep using the old one until the new one
+  // is ready. Allowed by hand even when worse than chance, never silently.
   std::lock_guard swap(c.app.model_swap_mu);
-  HITLOOP_RETURN_IF_ERROR(c.app.store.with([&](Store& s) { return s.activate_model(version); }));
-  c.app.model.set(std::make_shared<const ml::LoadedModel>(std::move(loaded)));
+  HITLOOP_ASSIGN_OR_RETURN(service::Activated activated, c.app.lifecycle.activate(version));
+  Json out = {{"active", "v" + std::to_string(version)}};
+  if (!activated.warning.empty()) {
+    out["warning"] = activated.warning;
+    c.app.options.log("activated v" + std::to_string(version) + ": " + activated.warning);
+  }
+  c.app.model.set(std::make_shared<const ml::LoadedModel>(std::move(activated.model)));
   c.app.metrics.set_gauge("hitloop_active_model_version", version);
   return Reply::json(out);
 }

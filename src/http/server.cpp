@@ -15,6 +15,7 @@
 #include "http/request_guard.h"
 #include "http/router.h"
 #include "loop/loop_service.h"
+#include "service/pass_rate_monitor.h"
 
 namespace hitloop::http {
 namespace {
@@ -90,20 +91,25 @@ Status serve(ServerOptions options, std::unique_ptr<Store> store,
     }
   });
 
-  // Pass-rate monitoring in the background (all traffic, hourly buckets);
-  // the dashboard asks for other scopes on demand.
+  // Pass-rate monitoring in the background: all traffic and each category,
+  // in hourly buckets, reading only the verdicts logged since the last run.
+  // The dashboard and `hitloop report` only read what it stored.
   std::mutex monitor_mu;
   std::condition_variable monitor_cv;
   bool monitor_stop = false;
+  service::PassRateMonitor pass_rate_monitor(app.store);
   std::thread monitor([&] {
     std::unique_lock lock(monitor_mu);
     while (options.monitor_seconds > 0 &&
            !monitor_cv.wait_for(lock, std::chrono::seconds(options.monitor_seconds),
                                 [&] { return monitor_stop; })) {
       lock.unlock();
-      auto report = app.store.with(
-          [](Store& s) { return loop::monitor_pass_rate(s, loop::PassRateScope{}, now_ms()); });
-      if (report.ok()) app.notify_alerts(report->new_alerts);
+      Result<std::vector<AlertRecord>> raised = pass_rate_monitor.run(now_ms());
+      if (raised.ok()) {
+        app.notify_alerts(*raised);
+      } else {
+        options.log("pass-rate monitor: " + raised.status().message());
+      }
       lock.lock();
     }
   });

@@ -6,8 +6,6 @@
 #include "core/clock.h"
 #include "http/app.h"
 #include "loop/loop_service.h"
-#include "ml/train_manifest.h"
-#include "store/dataset_queries.h"
 
 namespace hitloop::http {
 namespace {
@@ -122,10 +120,9 @@ void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
     retrain.train = options;
     retrain.train.progress = [&](const std::string& line) { note("retrain: " + line); };
     retrain.force = force;
-    // Retraining compares with the active model, so it holds the store for
-    // its whole run: reviews wait, evaluate calls do not.
-    Result<loop::RetrainOutcome> outcome =
-        store_.with([&](Store& s) { return loop::retrain(s, *evaluator, models_dir_, retrain); });
+    // The store is taken only to read the labels and to register the
+    // challenger: reviews and evaluate calls go on while it trains.
+    Result<loop::RetrainOutcome> outcome = lifecycle_.retrain(*evaluator, retrain);
     if (outcome.ok() && outcome->skipped) {
       note("retrain: " + outcome->reason);
       return finish(Status::Ok(), 0);
@@ -137,32 +134,20 @@ void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
     }
     return finish(outcome.status(), outcome.ok() ? outcome->version : 0);
   }
-  // Read the data under the lock, train without it, register under it.
-  Result<std::vector<ml::Example>> read = store_.with(loop::training_examples);
+  Result<std::vector<ml::Example>> read = lifecycle_.training_examples();
   if (!read.ok()) return finish(read.status(), 0);
-  std::vector<ml::Example> examples = std::move(read).value();
-  note("training " + recipe.kind + " on " + std::to_string(examples.size()) + " labeled sessions");
+  note("training " + recipe.kind + " on " + std::to_string(read->size()) + " labeled sessions");
   options.progress = note;
-  Result<ml::TrainReport> report = ml::train_with_validation(*evaluator, examples, options);
-  if (!report.ok()) return finish(report.status(), 0);
-  Result<int> version = store_.with([&](Store& s) -> Result<int> {
-    Result<ModelRecord> active = s.active_model();
-    ml::Manifest manifest = ml::manifest_from(*report, examples, active.ok() ? active->version : 0);
-    if (report->worse_than_chance) manifest.note = "worse than chance on held-out data";
-    ml::Registry registry(s, models_dir_);
-    return registry.add(*report->model, manifest, false);
-  });
-  if (version.ok()) note("saved candidate model v" + std::to_string(*version));
-  finish(version.status(), version.ok() ? *version : 0);
+  Result<service::Registered> registered =
+      lifecycle_.train_and_register(*evaluator, *read, options, service::Activation::kNever);
+  if (registered.ok()) note("saved candidate model v" + std::to_string(registered->version));
+  finish(registered.status(), registered.ok() ? registered->version : 0);
 }
 
 Status App::reload_active_model() {
-  Result<ml::LoadedModel> loaded = store.with([this](Store& s) {
-    ml::Registry registry(s, options.models_dir);
-    return registry.load(0);
-  });
+  Result<ml::LoadedModel> loaded = lifecycle.load_active();
   if (!loaded.ok()) {
-    if (loaded.status().code() == StatusCode::kNotFound) {
+    if (loaded.status().is_not_found()) {
       model.set(nullptr);
       return Status::Ok();
     }

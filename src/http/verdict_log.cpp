@@ -6,8 +6,21 @@
 
 namespace hitloop::http {
 
-VerdictLog::VerdictLog(SharedStore& store, std::function<void(const std::string&)> on_error)
-    : store_(store), on_error_(std::move(on_error)), thread_(&VerdictLog::run, this) {}
+namespace {
+
+size_t text_bytes(const LoggedVerdict& v) {
+  return v.session.model_input.size() + v.session.model_output.size() + v.session.category.size() +
+         v.session.external_id.size();
+}
+
+}  // namespace
+
+VerdictLog::VerdictLog(SharedStore& store, std::function<void(const std::string&)> on_error,
+                       VerdictLogLimits limits)
+    : store_(store),
+      on_error_(std::move(on_error)),
+      limits_(limits),
+      thread_(&VerdictLog::run, this) {}
 
 VerdictLog::~VerdictLog() {
   {
@@ -18,13 +31,34 @@ VerdictLog::~VerdictLog() {
   thread_.join();
 }
 
-void VerdictLog::add(LoggedVerdict v) {
+bool VerdictLog::add(LoggedVerdict v) {
+  const size_t bytes = text_bytes(v);
+  int64_t dropped = 0;
   {
     std::lock_guard lock(mu_);
-    queue_.push_back(std::move(v));
-    ++enqueued_;
+    if (queue_.size() >= limits_.max_items || queued_bytes_ + bytes > limits_.max_bytes) {
+      dropped = ++dropped_;
+    } else {
+      queue_.push_back(std::move(v));
+      queued_bytes_ += bytes;
+      ++enqueued_;
+    }
   }
-  wake_.notify_one();
+  if (dropped == 0) {
+    wake_.notify_one();
+    return true;
+  }
+  if (dropped == 1 || dropped % 1000 == 0) {
+    on_error_("verdict log: queue full (" + std::to_string(limits_.max_items) + " verdicts or " +
+              std::to_string(limits_.max_bytes >> 20) + " MiB), " + std::to_string(dropped) +
+              " verdicts dropped so far");
+  }
+  return false;
+}
+
+int64_t VerdictLog::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
 }
 
 void VerdictLog::flush() {
@@ -50,6 +84,7 @@ void VerdictLog::run() {
     std::vector<LoggedVerdict> batch(std::make_move_iterator(queue_.begin()),
                                      std::make_move_iterator(queue_.end()));
     queue_.clear();
+    queued_bytes_ = 0;
     lock.unlock();
     std::vector<ImportRow> rows;
     for (const LoggedVerdict& v : batch) {
@@ -76,6 +111,7 @@ void VerdictLog::run() {
       on_error_("verdict log: " + std::to_string(batch.size()) +
                 " verdicts not written: " + st.message());
     lock.lock();
+    if (!st.ok()) dropped_ += static_cast<int64_t>(batch.size());
     written_ += static_cast<int64_t>(batch.size());
     drained_.notify_all();
   }

@@ -8,7 +8,7 @@
 
 #include "loop/label_quality.h"
 #include "loop/sampling.h"
-#include "ml/metrics.h"
+#include "core/metrics.h"
 #include "ml/registry.h"
 #include "ml/train_manifest.h"
 #include "store/dataset_queries.h"
@@ -67,17 +67,8 @@ Result<std::map<std::string, std::optional<AutomationThreshold>>> automation_rep
   return automation_by_category(audited, traffic, params);
 }
 
-Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms) {
-  HITLOOP_ASSIGN_OR_RETURN(auto verdicts, store.verdicts_since(0));
-  std::vector<VerdictEvent> events;
-  for (const auto& [v, category] : verdicts) {
-    if (!scope.category.empty() && category != scope.category) continue;
-    if (scope.model_version && v.model_version != scope.model_version) continue;
-    events.push_back({v.created_at_ms, v.good});
-  }
-  PassRateReport out;
-  HITLOOP_ASSIGN_OR_RETURN(out.buckets, bucketize(events, scope.bucket_ms));
-  HITLOOP_ASSIGN_OR_RETURN(std::vector<Alert> alerts, detect_spikes(out.buckets, scope.params));
+std::vector<AlertRecord> alert_records(const std::vector<Alert>& alerts, const PassRateScope& scope,
+                                       int64_t now_ms) {
   std::vector<AlertRecord> records;
   for (const Alert& a : alerts) {
     AlertRecord r;
@@ -92,13 +83,42 @@ Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scop
     r.model_version = scope.model_version;
     records.push_back(r);
   }
-  HITLOOP_ASSIGN_OR_RETURN(out.new_alerts, store.add_alerts(records));
+  return records;
+}
+
+Result<std::vector<AlertRecord>> scope_alerts(Store& store, const PassRateScope& scope) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<AlertRecord> all, store.list_alerts());
+  std::vector<AlertRecord> out;
   for (const AlertRecord& a : all) {
     if (a.category == scope.category && a.model_version == scope.model_version &&
         a.bucket_ms == scope.bucket_ms) {
-      out.alerts.push_back(a);
+      out.push_back(a);
     }
+  }
+  return out;
+}
+
+Result<PassRateReport> pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms) {
+  HITLOOP_ASSIGN_OR_RETURN(auto verdicts, store.verdicts_since(0));
+  std::vector<VerdictEvent> events;
+  for (const auto& [v, category] : verdicts) {
+    if (!scope.category.empty() && category != scope.category) continue;
+    if (scope.model_version && v.model_version != scope.model_version) continue;
+    events.push_back({v.created_at_ms, v.good});
+  }
+  PassRateReport out;
+  HITLOOP_ASSIGN_OR_RETURN(out.buckets, bucketize(events, scope.bucket_ms));
+  HITLOOP_ASSIGN_OR_RETURN(std::vector<Alert> alerts, detect_spikes(out.buckets, scope.params));
+  out.detected = alert_records(alerts, scope, now_ms);
+  HITLOOP_ASSIGN_OR_RETURN(out.alerts, scope_alerts(store, scope));
+  return out;
+}
+
+Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms) {
+  HITLOOP_ASSIGN_OR_RETURN(PassRateReport out, pass_rate(store, scope, now_ms));
+  HITLOOP_ASSIGN_OR_RETURN(out.new_alerts, store.add_alerts(out.detected));
+  if (!out.new_alerts.empty()) {
+    HITLOOP_ASSIGN_OR_RETURN(out.alerts, scope_alerts(store, scope));
   }
   return out;
 }
@@ -261,7 +281,7 @@ Result<std::map<int64_t, std::vector<std::string>>> eval_failures(Store& store) 
 Result<std::optional<ml::Manifest>> active_manifest(Store& store) {
   Result<ModelRecord> active = store.active_model();
   if (!active.ok()) {
-    if (active.status().code() == StatusCode::kNotFound) return std::optional<ml::Manifest>();
+    if (active.status().is_not_found()) return std::optional<ml::Manifest>();
     return active.status();
   }
   HITLOOP_ASSIGN_OR_RETURN(ml::Manifest m, ml::read_manifest(active->path));
@@ -305,13 +325,14 @@ ml::GateRecord gate_record(const GateResult& g, int active_version, int64_t hold
 
 }  // namespace
 
-Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
-                               const std::string& models_dir, const RetrainOptions& options) {
+Result<RetrainPlan> plan_retrain(Store& store, std::string_view kind,
+                                 const RetrainOptions& options) {
   HITLOOP_RETURN_IF_ERROR(validate_gate_params(options.gate));
-  const ml::ProgressFn& progress = options.train.progress;
   HITLOOP_ASSIGN_OR_RETURN(std::vector<LabeledSession> sessions, collect_sessions(store, true));
   HITLOOP_ASSIGN_OR_RETURN(auto failures, eval_failures(store));
-  std::vector<ml::Example> train, holdout;
+  RetrainPlan plan;
+  std::vector<ml::Example>& train = plan.train;
+  std::vector<ml::Example>& holdout = plan.holdout;
   std::vector<std::vector<std::string>> train_failures;
   for (LabeledSession& s : sessions) {
     if (!s.label) continue;
@@ -324,7 +345,7 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
     train.push_back(example_of(s));
   }
   HITLOOP_ASSIGN_OR_RETURN(std::vector<double> weights, oversampling_weights(train_failures));
-  RetrainOutcome out;
+  RetrainOutcome& out = plan.outcome;
   double max_weight = 1;
   for (size_t i = 0; i < train.size(); ++i) {
     train[i].weight = weights[i];
@@ -343,7 +364,7 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
   }
 
   ml::Recipe recipe;
-  recipe.kind = std::string(evaluator.kind());
+  recipe.kind = std::string(kind);
   recipe.seed = options.train.seed;
   if (recipe.kind == "encoder") recipe.encoder = options.train.encoder;
   HITLOOP_ASSIGN_OR_RETURN(std::optional<ml::Manifest> active_m, active_manifest(store));
@@ -353,25 +374,28 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
     out.reason = "no new labels since the active model v" + std::to_string(active_m->version) +
                  " (the same " + std::to_string(train.size()) +
                  " labeled sessions, the same recipe): nothing to retrain";
-    return out;
+    return plan;
   }
-  progress(std::to_string(train.size()) + " labeled sessions to train on, " +
-           std::to_string(out.eval_failures) + " of them eval-failures (" +
-           std::to_string(out.oversampled) + " weighted above 1, up to " + fmt3(max_weight) +
-           "x); " + std::to_string(holdout.size()) + " in the frozen holdout");
-  HITLOOP_ASSIGN_OR_RETURN(ml::TrainReport report,
-                           ml::train_with_validation(evaluator, train, options.train));
+  plan.summary = std::to_string(train.size()) + " labeled sessions to train on, " +
+                 std::to_string(out.eval_failures) + " of them eval-failures (" +
+                 std::to_string(out.oversampled) + " weighted above 1, up to " + fmt3(max_weight) +
+                 "x); " + std::to_string(holdout.size()) + " in the frozen holdout";
+  return plan;
+}
 
+Result<Judged> judge_challenger(const RetrainPlan& plan, ml::TrainReport& report,
+                                const std::optional<ml::LoadedModel>& active,
+                                const RetrainOptions& options) {
+  Judged judged;
+  RetrainOutcome& out = judged.outcome;
+  out = plan.outcome;
   ml::LoadedModel challenger;
   challenger.manifest.calibration = report.calibration;
   challenger.manifest.threshold = report.threshold;
   challenger.model = std::shared_ptr<const ml::Model>(std::move(report.model));
-  HoldoutFigures challenger_figures = evaluate_on_holdout(challenger, holdout);
-  ml::Registry registry(store, models_dir);
-  Result<ml::LoadedModel> active = registry.load(0);
-  if (!active.ok() && active.status().code() != StatusCode::kNotFound) return active.status();
+  HoldoutFigures challenger_figures = evaluate_on_holdout(challenger, plan.holdout);
   std::optional<HoldoutResult> active_result;
-  if (active.ok()) active_result = evaluate_on_holdout(*active, holdout).result;
+  if (active) active_result = evaluate_on_holdout(*active, plan.holdout).result;
   HITLOOP_ASSIGN_OR_RETURN(
       GateResult decision,
       champion_challenger_gate(active_result, challenger_figures.result, options.gate));
@@ -385,12 +409,13 @@ Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
   out.gate = decision;
   out.activated = decision.decision == GateDecision::kPromote;
   out.reason = decision.reason;
-  ml::Manifest manifest = ml::manifest_from(report, train, active.ok() ? active->version : 0);
-  manifest.note = decision.reason;
-  manifest.gate = gate_record(decision, active.ok() ? active->version : 0,
-                              static_cast<int64_t>(holdout.size()));
-  HITLOOP_ASSIGN_OR_RETURN(out.version, registry.add(*challenger.model, manifest, out.activated));
-  return out;
+  const int active_version = active ? active->version : 0;
+  judged.manifest = ml::manifest_from(report, plan.train, active_version);
+  judged.manifest.note = decision.reason;
+  judged.manifest.gate =
+      gate_record(decision, active_version, static_cast<int64_t>(plan.holdout.size()));
+  judged.model = challenger.model;
+  return judged;
 }
 
 Result<ml::Recipe> active_recipe(Store& store, std::string* about) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loop/agreement.h"
@@ -36,8 +37,9 @@ Result<std::map<std::string, std::optional<AutomationThreshold>>> automation_rep
 
 struct PassRateReport {
   std::vector<Bucket> buckets;
-  std::vector<AlertRecord> alerts;      // all stored alerts of this scope
-  std::vector<AlertRecord> new_alerts;  // raised by this call
+  std::vector<AlertRecord> alerts;      // the stored alerts of this scope
+  std::vector<AlertRecord> detected;    // what spike detection finds now (not stored: no id)
+  std::vector<AlertRecord> new_alerts;  // monitor_pass_rate: those it stored
 };
 struct PassRateScope {
   int64_t bucket_ms = 3600 * 1000;
@@ -45,8 +47,20 @@ struct PassRateScope {
   int model_version = 0;  // 0 = all
   MonitorParams params;
 };
-// Buckets the logged verdicts, runs spike detection and stores new alerts.
+// Buckets the logged verdicts and runs spike detection. Reads only: the
+// dashboard and `hitloop report` show what it finds; storing alerts is
+// the monitor's job.
+Result<PassRateReport> pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms);
+// pass_rate, then stores the alerts not stored before (new_alerts). For a
+// monitor that reads everything each time, such as the demo's simulated
+// days; the server's monitor reads incrementally
+// (service::PassRateMonitor).
 Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scope, int64_t now_ms);
+// The stored alerts of `scope`, newest bucket first.
+Result<std::vector<AlertRecord>> scope_alerts(Store& store, const PassRateScope& scope);
+// Spike detection's alerts as records of `scope`, raised at `now_ms`.
+std::vector<AlertRecord> alert_records(const std::vector<Alert>& alerts, const PassRateScope& scope,
+                                       int64_t now_ms);
 
 // The sessions behind an alert: its bucket's verdicts, lowest confidence first.
 Result<std::vector<SessionSummary>> alert_sessions(Store& store, const AlertRecord& alert);
@@ -86,13 +100,34 @@ struct RetrainOutcome {
   int64_t oversampled = 0;    // of those, weighted above 1
 };
 
-// Trains a challenger on human labels (frequent eval-failure types
-// oversampled), compares it with the active model on the frozen holdout and
-// activates it only when the gate says so and the challenger ranks better
-// than chance. Without new labels (and with the active model's recipe) it
-// trains nothing and says so (skipped), unless `force`.
-Result<RetrainOutcome> retrain(Store& store, const ml::Evaluator& evaluator,
-                               const std::string& models_dir, const RetrainOptions& options);
+// A retrain in three steps, so that the store is not held while the
+// challenger trains (service::ModelLifecycle::retrain runs them):
+//   1. plan_retrain, on the store: the labels to train on, with frequent
+//      eval-failure types oversampled, and the frozen holdout; `skipped`
+//      when neither the labels nor the recipe changed since the active
+//      model (unless `force`);
+//   2. ml::train_with_validation on plan.train, without the store;
+//   3. judge_challenger, without the store: the challenger against the
+//      active model on the frozen holdout; it is to be activated only when
+//      the gate says so and it ranks its own held-out data better than
+//      chance. Then the registry adds it, on the store.
+struct RetrainPlan {
+  std::vector<ml::Example> train, holdout;
+  RetrainOutcome outcome;  // the counts; skipped and reason when nothing is new
+  std::string summary;     // one line for the progress output
+};
+Result<RetrainPlan> plan_retrain(Store& store, std::string_view kind,
+                                 const RetrainOptions& options);
+struct Judged {
+  RetrainOutcome outcome;  // all but the version, which registering gives
+  ml::Manifest manifest;   // with the gate's figures and reason
+  std::shared_ptr<const ml::Model> model;
+};
+// `report.model` moves into the result; `active` is the model serving now
+// (none: the challenger is compared with nothing and promoted).
+Result<Judged> judge_challenger(const RetrainPlan& plan, ml::TrainReport& report,
+                                const std::optional<ml::LoadedModel>& active,
+                                const RetrainOptions& options);
 
 // How a model does on the frozen holdout, computed as the gate computes it.
 struct HoldoutFigures {

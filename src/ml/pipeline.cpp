@@ -1,40 +1,23 @@
 #include "ml/pipeline.h"
 
-#include <sodium.h>
-
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 
+#include "core/digest.h"
 #include "ml/split.h"
 
 namespace hitloop::ml {
 
 std::string dataset_hash(const std::vector<Example>& examples) {
-  if (sodium_init() < 0) return "";
-  crypto_generichash_state st;
-  crypto_generichash_init(&st, nullptr, 0, 16);
-  auto put = [&](std::string_view s) {
-    uint64_t len = s.size();
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(&len), sizeof len);
-    crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(s.data()), s.size());
-  };
+  Digest d(16);
   for (const Example& e : examples) {
-    put(e.input);
-    put(e.output);
+    d.field(e.input).field(e.output);
     char extra[48];
     std::snprintf(extra, sizeof extra, "%d %.17g", e.label, e.weight);
-    put(extra);
+    d.field(extra);
   }
-  unsigned char out[16];
-  crypto_generichash_final(&st, out, sizeof out);
-  std::string hex;
-  for (unsigned char c : out) {
-    char b[3];
-    std::snprintf(b, sizeof b, "%02x", c);
-    hex += b;
-  }
-  return hex;
+  return to_hex(d.finish());
 }
 
 double choose_threshold(const std::vector<int>& labels, const std::vector<double>& scores) {

@@ -16,7 +16,7 @@
 #include "ml/calibration.h"
 #include "ml/evaluator.h"
 #include "ml/manifest.h"
-#include "ml/metrics.h"
+#include "core/metrics.h"
 
 namespace hitloop::ml {
 

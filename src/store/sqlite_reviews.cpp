@@ -92,7 +92,12 @@ Result<SessionPage> SqliteStore::list_sessions(const SessionFilter& filter) {
 Result<SessionDetail> SqliteStore::get_session(int64_t id) {
   SessionDetail d;
   Status st;
-  Stmt q(db_, summary_select() + "WHERE s.id = ?1");
+  // Not through session_labels: SQLite would aggregate every review of the
+  // store to label one session. Its label comes from its own reviews below.
+  static const std::string one = std::string("SELECT ") + sqlite::kSessionColumns + ", NULL, 0, " +
+                                 sqlite::kVerdictColumns + " FROM sessions s" +
+                                 sqlite::kLatestVerdictJoin + "WHERE s.id = ?1";
+  Stmt q(db_, one);
   q.bind(1, id);
   if (!q.step(st)) {
     HITLOOP_RETURN_IF_ERROR(st);
@@ -104,6 +109,8 @@ Result<SessionDetail> SqliteStore::get_session(int64_t id) {
   rq.bind(1, id);
   while (rq.step(st)) d.reviews.push_back(sqlite::read_review(rq, 0));
   HITLOOP_RETURN_IF_ERROR(st);
+  d.summary.label = majority_label(d.reviews);  // the rule session_labels implements
+  d.summary.reviews = static_cast<int64_t>(d.reviews.size());
   Stmt vq(db_, std::string("SELECT ") + sqlite::kVerdictColumns +
                    " FROM verdicts v WHERE v.session_id = ?1 ORDER BY v.id");
   vq.bind(1, id);

@@ -6,6 +6,8 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -36,8 +38,15 @@ class ServerFixture : public testing::Test {
     return run_hitloop(args);
   }
   void start(std::vector<std::string> serve_args = {"--admin-password", "admin-secret"}) {
-    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--db", db_}, serve_args);
+    server_ = std::make_unique<ServerProcess>(std::vector<std::string>{"--db", db_}, serve_args,
+                                              log_path());
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+  }
+  // Where the running server's log (stderr) goes.
+  std::string log_path() const { return (dir_ / "server.log").string(); }
+  std::string server_log() const {
+    std::ifstream f(log_path());
+    return std::string(std::istreambuf_iterator<char>(f), {});
   }
   // A new API key.
   std::string key() {

@@ -13,14 +13,16 @@
 namespace hitloop::e2e {
 
 ServerProcess::ServerProcess(const std::vector<std::string>& global_args,
-                             const std::vector<std::string>& serve_args) {
+                             const std::vector<std::string>& serve_args,
+                             const std::string& log_path) {
   int fds[2];
   if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
   pid_ = fork();
   if (pid_ == 0) {
     dup2(fds[1], STDOUT_FILENO);
-    int devnull = open("/dev/null", O_WRONLY);  // the access log
-    dup2(devnull, STDERR_FILENO);
+    int log = log_path.empty() ? open("/dev/null", O_WRONLY)
+                               : open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(log, STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
     std::vector<std::string> all = {HITLOOP_BIN};

@@ -12,8 +12,9 @@ class ServerProcess {
  public:
   // Runs `HITLOOP_BIN GLOBAL... serve --port 0 SERVE...` and waits for the
   // "serving on http://HOST:PORT/" line.
+  // The server's log (stderr) goes to `log_path`, or nowhere when empty.
   ServerProcess(const std::vector<std::string>& global_args,
-                const std::vector<std::string>& serve_args);
+                const std::vector<std::string>& serve_args, const std::string& log_path = "");
   ~ServerProcess();
   int port() const { return port_; }
   // Sends SIGTERM and returns the exit code.

@@ -105,7 +105,7 @@ TEST(EncoderPipeline, TrainingWithoutBaseIsABadInputError) {
   EncoderEvaluator evaluator;
   auto m = evaluator.train(easy_examples(12), TrainOptions{});
   ASSERT_FALSE(m.ok());
-  EXPECT_TRUE(m.status().is_bad_input());
+  EXPECT_TRUE(m.status().is_invalid_argument());
   EXPECT_NE(m.status().message().find("--base DIR"), std::string::npos);
 }
 

@@ -104,7 +104,7 @@ TEST(Agreement, GroupsByTimeBucketWithFlooredStarts) {
   EXPECT_EQ(by_time->at(0).n, 2);
   EXPECT_DOUBLE_EQ(by_time->at(0).agreement, 0.5);
   EXPECT_EQ(by_time->at(1000).n, 1);
-  EXPECT_TRUE(agreement_by_time(v, 0).status().is_bad_input());
+  EXPECT_TRUE(agreement_by_time(v, 0).status().is_invalid_argument());
 }
 
 TEST(Agreement, TheGenericHelperAcceptsAnyKey) {

@@ -138,15 +138,15 @@ TEST(Automation, UsesTheModelsDecisionThresholdForTheVerdict) {
 
 TEST(Automation, RejectsBadScoresAndParameters) {
   std::vector<AuditedItem> bad = {{"", 1.2, true}};
-  EXPECT_TRUE(automation_threshold(bad, {}).status().is_bad_input());
-  EXPECT_TRUE(automation_threshold({}, {std::nan("")}).status().is_bad_input());
+  EXPECT_TRUE(automation_threshold(bad, {}).status().is_invalid_argument());
+  EXPECT_TRUE(automation_threshold({}, {std::nan("")}).status().is_invalid_argument());
   AutomationParams p;
   p.target = 1.0;
-  EXPECT_TRUE(automation_threshold({}, {}, p).status().is_bad_input());
+  EXPECT_TRUE(automation_threshold({}, {}, p).status().is_invalid_argument());
   p = {};
   p.min_support = 0;
-  EXPECT_TRUE(automation_threshold({}, {}, p).status().is_bad_input());
-  EXPECT_TRUE(automation_by_category({}, {}, p).status().is_bad_input());
+  EXPECT_TRUE(automation_threshold({}, {}, p).status().is_invalid_argument());
+  EXPECT_TRUE(automation_by_category({}, {}, p).status().is_invalid_argument());
 }
 
 TEST(Automation, ReportsEveryCategoryOfAuditsOrTraffic) {

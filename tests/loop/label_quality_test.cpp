@@ -49,10 +49,10 @@ TEST(LabelQuality, TheVerdictUsesTheModelsDecisionThreshold) {
 }
 
 TEST(LabelQuality, RejectsBadConfidenceThresholdsAndScores) {
-  EXPECT_TRUE(flag_for_second_review({}, 0.4).status().is_bad_input());
-  EXPECT_TRUE(flag_for_second_review({}, 1.1).status().is_bad_input());
-  EXPECT_TRUE(flag_for_second_review({}, 0.9, -0.1).status().is_bad_input());
-  EXPECT_TRUE(flag_for_second_review({{1, true, 1.5}}).status().is_bad_input());
+  EXPECT_TRUE(flag_for_second_review({}, 0.4).status().is_invalid_argument());
+  EXPECT_TRUE(flag_for_second_review({}, 1.1).status().is_invalid_argument());
+  EXPECT_TRUE(flag_for_second_review({}, 0.9, -0.1).status().is_invalid_argument());
+  EXPECT_TRUE(flag_for_second_review({{1, true, 1.5}}).status().is_invalid_argument());
 }
 
 Review review(int64_t id, std::string who, Label l) {

@@ -59,10 +59,10 @@ TEST(Bucketize, FloorsNegativeTimestampsAndRejectsABadWidth) {
   ASSERT_EQ(b->size(), 2u);
   EXPECT_EQ((*b)[0].start_ms, -1000);
   EXPECT_TRUE(bucketize({}, 1000)->empty());
-  EXPECT_TRUE(bucketize({{0, true}}, 0).status().is_bad_input());
-  EXPECT_TRUE(bucketize({{0, true}, {INT64_C(1) << 60, true}}, 1).status().is_bad_input());
+  EXPECT_TRUE(bucketize({{0, true}}, 0).status().is_invalid_argument());
+  EXPECT_TRUE(bucketize({{0, true}, {INT64_C(1) << 60, true}}, 1).status().is_invalid_argument());
   EXPECT_TRUE(
-      bucketize({{INT64_MIN, true}, {INT64_MAX, true}}, 1).status().is_bad_input());  // no overflow
+      bucketize({{INT64_MIN, true}, {INT64_MAX, true}}, 1).status().is_invalid_argument());  // no overflow
 }
 
 TEST(SpikeDetection, TheStatisticIsTheHandComputedLogLikelihoodRatio) {
@@ -90,17 +90,17 @@ TEST(SpikeDetection, StaysSilentUntilTheBaselineHoldsEnoughVerdicts) {
 TEST(SpikeDetection, RejectsInvalidParametersAndImpossibleBuckets) {
   MonitorParams p;
   p.threshold = 0;
-  EXPECT_TRUE(detect_spikes({}, p).status().is_bad_input());
+  EXPECT_TRUE(detect_spikes({}, p).status().is_invalid_argument());
   p = {};
   p.shift = 1.0;
-  EXPECT_TRUE(detect_spikes({}, p).status().is_bad_input());
+  EXPECT_TRUE(detect_spikes({}, p).status().is_invalid_argument());
   p = {};
   p.baseline_buckets = 0;
-  EXPECT_TRUE(detect_spikes({}, p).status().is_bad_input());
+  EXPECT_TRUE(detect_spikes({}, p).status().is_invalid_argument());
   p = {};
   p.cooldown_buckets = -1;
-  EXPECT_TRUE(detect_spikes({}, p).status().is_bad_input());
-  EXPECT_TRUE(detect_spikes({{0, 10, 11}}).status().is_bad_input());
+  EXPECT_TRUE(detect_spikes({}, p).status().is_invalid_argument());
+  EXPECT_TRUE(detect_spikes({{0, 10, 11}}).status().is_invalid_argument());
 }
 
 std::vector<Bucket> flat(int count, int64_t passes) {

@@ -49,10 +49,10 @@ TEST(Oversampling, WithoutFailuresEveryWeightIsOne) {
 TEST(Oversampling, RejectsANegativeAlphaOrACapBelowOne) {
   OversampleParams p;
   p.alpha = -1;
-  EXPECT_TRUE(oversampling_weights({}, p).status().is_bad_input());
+  EXPECT_TRUE(oversampling_weights({}, p).status().is_invalid_argument());
   p = {};
   p.max_weight = 0.5;
-  EXPECT_TRUE(oversampling_weights({}, p).status().is_bad_input());
+  EXPECT_TRUE(oversampling_weights({}, p).status().is_invalid_argument());
 }
 
 TEST(McNemar, ExactPValuesMatchTheBinomialByHand) {
@@ -156,14 +156,14 @@ TEST(PromotionGate, RejectsMismatchedOrEmptyHoldoutsAndBadParameters) {
   auto [active, challenger] = holdout(10, 5, 1, 1);
   HoldoutResult shorter = challenger;
   shorter.correct.pop_back();
-  EXPECT_TRUE(champion_challenger_gate(active, shorter).status().is_bad_input());
-  EXPECT_TRUE(champion_challenger_gate(std::nullopt, HoldoutResult{}).status().is_bad_input());
+  EXPECT_TRUE(champion_challenger_gate(active, shorter).status().is_invalid_argument());
+  EXPECT_TRUE(champion_challenger_gate(std::nullopt, HoldoutResult{}).status().is_invalid_argument());
   GateParams p;
   p.tolerance = -0.1;
-  EXPECT_TRUE(champion_challenger_gate(active, challenger, p).status().is_bad_input());
+  EXPECT_TRUE(champion_challenger_gate(active, challenger, p).status().is_invalid_argument());
   p = {};
   p.alpha = 0;
-  EXPECT_TRUE(champion_challenger_gate(active, challenger, p).status().is_bad_input());
+  EXPECT_TRUE(champion_challenger_gate(active, challenger, p).status().is_invalid_argument());
 }
 
 }  // namespace

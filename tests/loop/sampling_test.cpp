@@ -71,7 +71,7 @@ TEST(AuditSampling, ValidateRateAcceptsOnlyFiniteRatesBetweenZeroAndOne) {
   for (double bad : {-0.01, 1.01, std::nan(""), std::numeric_limits<double>::infinity()}) {
     Status st = validate_rate(bad);
     EXPECT_FALSE(st.ok()) << bad;
-    EXPECT_TRUE(st.is_bad_input()) << bad;
+    EXPECT_TRUE(st.is_invalid_argument()) << bad;
   }
 }
 

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "demo/ecommerce_data.h"
 #include "loop/loop_service.h"
 #include "ml/registry.h"
 #include "ml/train_manifest.h"
+#include "service/model_lifecycle.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::loop {
@@ -60,12 +62,34 @@ class RetrainFlow : public testing::Test {
   Result<RetrainOutcome> retrain_now(bool force = false) {
     RetrainOptions options;
     options.force = force;
-    return retrain(*store_, **ml::find_evaluator("ngram"), (dir_ / "models").string(), options);
+    service::DirectStore access(*store_);
+    return service::ModelLifecycle(access, (dir_ / "models").string())
+        .retrain(**ml::find_evaluator("ngram"), options);
   }
 
   fs::path dir_;
   std::unique_ptr<Store> store_;
 };
+
+TEST_F(RetrainFlow, ACorruptedActiveModelFailsTheRetrainInsteadOfLettingTheChallengerIn) {
+  label(0, 60, "ann");
+  ASSERT_EQ(train_v1(), 1);
+  label(60, 400, "ann");
+  // Flip bytes in the active model's weights: its checksum no longer holds.
+  fs::path weights = fs::path(store_->active_model()->path) / "ngram.bin";
+  {
+    std::fstream f(weights, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.write("\xff\xff\xff\xff", 4);
+  }
+  auto outcome = retrain_now();
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_FALSE(outcome.status().is_not_found()) << outcome.status().message();
+  EXPECT_NE(outcome.status().message().find("active model"), std::string::npos)
+      << outcome.status().message();
+  EXPECT_EQ(store_->active_model()->version, 1);
+  EXPECT_EQ(*store_->max_model_version(), 1);  // nothing registered
+}
 
 TEST_F(RetrainFlow, AChallengerTrainedOnMoreLabelsIsActivated) {
   label(0, 60, "ann");

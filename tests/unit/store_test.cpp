@@ -85,7 +85,7 @@ TEST_F(StoreTest, RefusesAFileThatIsNotSqlite) {
   std::ofstream(dir_ / "notes.txt") << "these are my notes, not a database\n";
   auto s = open_store((dir_ / "notes.txt").string());
   ASSERT_FALSE(s.ok());
-  EXPECT_TRUE(s.status().is_bad_input());
+  EXPECT_TRUE(s.status().is_invalid_argument());
   EXPECT_NE(s.status().message().find("not a hitloop database"), std::string::npos);
 }
 
