@@ -133,7 +133,7 @@ int run_report(Context& ctx, const Args& args) {
   for (const AlertRecord& a : monitor->alerts) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "  #%lld %s from %.3f to %.3f (statistic %.1f)\n",
-                  static_cast<long long>(a.id), a.direction.c_str(), a.baseline, a.observed,
+                  static_cast<long long>(a.id), direction_name(a.direction), a.baseline, a.observed,
                   a.statistic);
     out << buf;
   }
@@ -143,7 +143,7 @@ int run_report(Context& ctx, const Args& args) {
     for (const AlertRecord& a : monitor->detected) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "  %s from %.3f to %.3f (statistic %.1f)\n",
-                    a.direction.c_str(), a.baseline, a.observed, a.statistic);
+                    direction_name(a.direction), a.baseline, a.observed, a.statistic);
       out << buf;
     }
   }

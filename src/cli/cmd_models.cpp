@@ -56,7 +56,7 @@ int list(Context& ctx, Store& store, bool json) {
       std::optional<ml::Manifest> manifest = manifest_of(m);
       arr.push_back({{"model", "v" + std::to_string(m.version)},
                      {"kind", m.kind},
-                     {"status", m.status},
+                     {"status", model_status_name(m.status)},
                      {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
                                                  : Json(nullptr)},
                      {"created_at_ms", m.created_at_ms},
@@ -78,7 +78,8 @@ int list(Context& ctx, Store& store, bool json) {
     auto metrics = nlohmann::json::parse(m.metrics_json);
     char line[160];
     std::snprintf(line, sizeof line, "%-6s %-8s %-10s %-7s %-17s %5s %6.3f %7.3f\n",
-                  ("v" + std::to_string(m.version)).c_str(), m.kind.c_str(), m.status.c_str(),
+                  ("v" + std::to_string(m.version)).c_str(), m.kind.c_str(),
+                  model_status_name(m.status),
                   m.parent_version ? ("v" + std::to_string(m.parent_version)).c_str() : "-",
                   date(m.created_at_ms).c_str(),
                   metrics.value("auroc", nlohmann::json()).is_number()
@@ -104,13 +105,14 @@ int show(Context& ctx, Store& store, const std::string& spec, bool json) {
   const ml::Manifest& m = loaded->manifest;
   if (json) {
     auto j = nlohmann::ordered_json::parse(ml::manifest_to_json(m));
-    j["status"] = record->status;
+    j["status"] = model_status_name(record->status);
     j["note"] = record->note.empty() ? Json(nullptr) : Json(record->note);
     j["path"] = record->path;
     ctx.out << tidy_dump(j) << "\n";
     return 0;
   }
-  ctx.out << "model v" << m.version << " (" << m.kind << ", " << record->status << ")\n"
+  ctx.out << "model v" << m.version << " (" << m.kind << ", " << model_status_name(record->status)
+          << ")\n"
           << "  created     " << date(m.created_at_ms) << " UTC\n"
           << "  parent      " << (m.parent_version ? "v" + std::to_string(m.parent_version) : "-")
           << "\n"

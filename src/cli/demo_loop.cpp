@@ -158,7 +158,8 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
     std::string alerts;
     for (const AlertRecord& a : monitor->new_alerts) {
       char buf[64];
-      std::snprintf(buf, sizeof buf, "%s %.2f->%.2f ", a.direction.c_str(), a.baseline, a.observed);
+      std::snprintf(buf, sizeof buf, "%s %.2f->%.2f ", direction_name(a.direction), a.baseline,
+                    a.observed);
       alerts += buf;
     }
 

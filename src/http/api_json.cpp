@@ -13,7 +13,7 @@ Json verdict_json(const VerdictRecord& v) {
 }
 
 Json job_json(const TrainJob& j) {
-  return {{"state", j.state},
+  return {{"state", job_state_name(j.state)},
           {"kind", j.kind},
           {"started_at", j.started_at_ms},
           {"progress", j.progress},

@@ -75,8 +75,23 @@ class ModelHolder {
   std::atomic<std::shared_ptr<const ml::LoadedModel>> model_;
 };
 
+enum class JobState { kIdle, kRunning, kDone, kFailed };
+inline const char* job_state_name(JobState s) {
+  switch (s) {
+    case JobState::kRunning:
+      return "running";
+    case JobState::kDone:
+      return "done";
+    case JobState::kFailed:
+      return "failed";
+    case JobState::kIdle:
+      break;
+  }
+  return "idle";
+}
+
 struct TrainJob {
-  std::string state = "idle";  // idle | running | done | failed
+  JobState state = JobState::kIdle;
   std::string kind;
   int64_t started_at_ms = 0;
   std::vector<std::string> progress;

@@ -159,7 +159,7 @@ Result<Reply> list_models(const Call& c) {
     bool ok = manifest.ok();
     out.push_back({{"model", "v" + std::to_string(m.version)},
                    {"kind", m.kind},
-                   {"status", m.status},
+                   {"status", model_status_name(m.status)},
                    {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
                                                : Json(nullptr)},
                    {"created_at_ms", m.created_at_ms},

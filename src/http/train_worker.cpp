@@ -88,9 +88,9 @@ Status TrainWorker::start(const std::string& body, bool gated) {
   if (!gated && force) return InvalidArgument("\"force\" applies to POST /v1/retrain only");
   HITLOOP_RETURN_IF_ERROR(ml::validate_recipe(recipe, /*cli=*/false));
   std::lock_guard lock(mu_);
-  if (job_.state == "running") return AlreadyExists("a training job is already running");
+  if (job_.state == JobState::kRunning) return AlreadyExists("a training job is already running");
   if (thread_.joinable()) thread_.join();
-  job_ = TrainJob{"running", recipe.kind, now_ms(), {}, "", ""};
+  job_ = TrainJob{JobState::kRunning, recipe.kind, now_ms(), {}, "", ""};
   thread_ = std::thread(&TrainWorker::run, this, recipe, gated, force);
   return Status::Ok();
 }
@@ -107,7 +107,7 @@ void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
   };
   auto finish = [this](const Status& st, int version) {
     std::lock_guard lock(mu_);
-    job_.state = st.ok() ? "done" : "failed";
+    job_.state = st.ok() ? JobState::kDone : JobState::kFailed;
     job_.error = st.ok() ? "" : st.message();
     job_.model = st.ok() && version ? "v" + std::to_string(version) : "";
   };
@@ -164,8 +164,8 @@ namespace hitloop::http {
 
 void App::notify_alerts(const std::vector<AlertRecord>& alerts) {
   for (const AlertRecord& a : alerts) {
-    std::string text = "alert: pass rate " + a.direction + " from " + std::to_string(a.baseline) +
-                       " to " + std::to_string(a.observed) +
+    std::string text = "alert: pass rate " + std::string(direction_name(a.direction)) + " from " +
+                       std::to_string(a.baseline) + " to " + std::to_string(a.observed) +
                        (a.category.empty() ? "" : " in " + a.category);
     options.log(text);
     if (options.alert_webhook.empty()) continue;

@@ -6,9 +6,9 @@
 #include <map>
 #include <set>
 
+#include "core/metrics.h"
 #include "loop/label_quality.h"
 #include "loop/sampling.h"
-#include "core/metrics.h"
 #include "ml/registry.h"
 #include "ml/train_manifest.h"
 #include "store/dataset_queries.h"
@@ -75,7 +75,7 @@ std::vector<AlertRecord> alert_records(const std::vector<Alert>& alerts, const P
     r.created_at_ms = now_ms;
     r.bucket_start_ms = a.bucket_start_ms;
     r.bucket_ms = scope.bucket_ms;
-    r.direction = a.direction == Direction::kDrop ? "drop" : "rise";
+    r.direction = a.direction == Direction::kDrop ? AlertDirection::kDrop : AlertDirection::kRise;
     r.baseline = a.baseline_rate;
     r.observed = a.observed_rate;
     r.statistic = a.statistic;

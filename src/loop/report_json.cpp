@@ -27,7 +27,7 @@ Json alert_json(const AlertRecord& a) {
           {"created_at", a.created_at_ms},
           {"bucket_start", a.bucket_start_ms},
           {"bucket_ms", a.bucket_ms},
-          {"direction", a.direction},
+          {"direction", direction_name(a.direction)},
           {"baseline", a.baseline},
           {"observed", a.observed},
           {"statistic", a.statistic},

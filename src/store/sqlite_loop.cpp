@@ -14,7 +14,7 @@ AlertRecord read_alert(const Stmt& q) {
   a.created_at_ms = q.int64(1);
   a.bucket_start_ms = q.int64(2);
   a.bucket_ms = q.int64(3);
-  a.direction = q.text(4);
+  a.direction = parse_direction(q.text(4));
   a.baseline = q.real(5);
   a.observed = q.real(6);
   a.statistic = q.real(7);
@@ -117,7 +117,7 @@ Result<std::vector<AlertRecord>> SqliteStore::add_alerts(const std::vector<Alert
       ins.bind(1, a.created_at_ms)
           .bind(2, a.bucket_start_ms)
           .bind(3, a.bucket_ms)
-          .bind(4, a.direction)
+          .bind(4, direction_name(a.direction))
           .bind_real(5, a.baseline)
           .bind_real(6, a.observed)
           .bind_real(7, a.statistic)

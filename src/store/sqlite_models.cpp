@@ -20,7 +20,7 @@ ModelRecord read_model(const Stmt& s) {
   r.dataset_hash = s.text(4);
   r.metrics_json = s.text(5);
   r.calibration_json = s.text(6);
-  r.status = s.text(7);
+  r.status = parse_model_status(s.text(7));
   r.note = s.text(8);
   r.path = s.text(9);
   return r;
@@ -53,7 +53,7 @@ Status SqliteStore::add_model(const ModelRecord& r, bool activate) {
         .bind(5, r.dataset_hash)
         .bind(6, r.metrics_json)
         .bind(7, r.calibration_json)
-        .bind(8, activate ? std::string_view("active") : std::string_view(r.status))
+        .bind(8, model_status_name(activate ? ModelStatus::kActive : r.status))
         .bind(9, r.note)
         .bind(10, r.path);
     return ins.run();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/dataset.h"
@@ -36,6 +37,28 @@ struct ScanOptions {
 
 // A trained model's row in the registry. metrics/calibration are JSON text
 // owned by the ml layer's manifest codec.
+// States are enums in memory; their names below are what the database
+// stores and the JSON shows.
+enum class ModelStatus { kCandidate, kActive, kRetired };
+inline const char* model_status_name(ModelStatus s) {
+  return s == ModelStatus::kActive    ? "active"
+         : s == ModelStatus::kRetired ? "retired"
+                                      : "candidate";
+}
+inline ModelStatus parse_model_status(std::string_view s) {
+  return s == "active"    ? ModelStatus::kActive
+         : s == "retired" ? ModelStatus::kRetired
+                          : ModelStatus::kCandidate;
+}
+
+enum class AlertDirection { kDrop, kRise };
+inline const char* direction_name(AlertDirection d) {
+  return d == AlertDirection::kRise ? "rise" : "drop";
+}
+inline AlertDirection parse_direction(std::string_view s) {
+  return s == "rise" ? AlertDirection::kRise : AlertDirection::kDrop;
+}
+
 struct ModelRecord {
   int version = 0;
   std::string kind;
@@ -44,7 +67,7 @@ struct ModelRecord {
   std::string dataset_hash;
   std::string metrics_json = "{}";
   std::string calibration_json = "{}";
-  std::string status = "candidate";  // candidate | active | retired
+  ModelStatus status = ModelStatus::kCandidate;
   std::string note;
   std::string path;  // artifact directory
 };
@@ -122,7 +145,7 @@ struct AlertRecord {
   int64_t created_at_ms = 0;
   int64_t bucket_start_ms = 0;
   int64_t bucket_ms = 0;
-  std::string direction;  // drop | rise
+  AlertDirection direction = AlertDirection::kDrop;
   double baseline = 0, observed = 0, statistic = 0;
   std::string category;   // "" = all
   int model_version = 0;  // 0 = all

@@ -68,7 +68,7 @@ TEST_F(PassRateMonitoring, ThePassRatePageFindsASpikeWithoutStoringIt) {
   auto report = loop::pass_rate(*store_, loop::PassRateScope{}, 99);
   ASSERT_TRUE(report.ok()) << report.status().message();
   ASSERT_FALSE(report->detected.empty());
-  EXPECT_EQ(report->detected.front().direction, "drop");
+  EXPECT_EQ(report->detected.front().direction, AlertDirection::kDrop);
   EXPECT_TRUE(store_->list_alerts()->empty());  // a read never writes
 }
 
@@ -89,7 +89,7 @@ TEST_F(PassRateMonitoring, TheMonitorReadsEachVerdictOnceAndStoresEachAlertOnce)
   ASSERT_EQ(second->size(), 2u);
   std::set<std::string> scopes;
   for (const AlertRecord& a : *second) {
-    EXPECT_EQ(a.direction, "drop");
+    EXPECT_EQ(a.direction, AlertDirection::kDrop);
     EXPECT_GT(a.id, 0);
     scopes.insert(a.category);
   }

@@ -65,10 +65,10 @@ TEST_F(RegistryTest, NumbersVersionsAndActivatesOnRequest) {
   EXPECT_EQ(*v1, 1);
   EXPECT_EQ(*v2, 2);
   EXPECT_EQ(store_->active_model()->version, 1);
-  EXPECT_EQ(store_->get_model(2)->status, "candidate");
+  EXPECT_EQ(store_->get_model(2)->status, ModelStatus::kCandidate);
   ASSERT_TRUE(r.activate(2).ok());
   EXPECT_EQ(store_->active_model()->version, 2);
-  EXPECT_EQ(store_->get_model(1)->status, "retired");
+  EXPECT_EQ(store_->get_model(1)->status, ModelStatus::kRetired);
   auto loaded = r.load(0);
   ASSERT_TRUE(loaded.ok());
   EXPECT_EQ(loaded->version, 2);

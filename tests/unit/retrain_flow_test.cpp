@@ -136,7 +136,7 @@ TEST_F(RetrainFlow, ADeliberatelyWorseChallengerIsKeptAsACandidate) {
   EXPECT_LT(outcome->gate.challenger_accuracy, *outcome->gate.active_accuracy);
   EXPECT_FALSE(outcome->reason.empty());
   EXPECT_EQ(store_->active_model()->version, 1);
-  EXPECT_EQ(store_->get_model(2)->status, "candidate");
+  EXPECT_EQ(store_->get_model(2)->status, ModelStatus::kCandidate);
   EXPECT_EQ(store_->get_model(2)->note, outcome->reason);
 }
 

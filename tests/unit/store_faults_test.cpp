@@ -187,9 +187,9 @@ TEST_F(StoreFaultTest, AlertsThatFailAtAnyStatementAreNotStored) {
   int statements = fail_at_every_statement([](Store&) {},
                                            [](Store& store) {
                                              std::vector<AlertRecord> alerts(2);
-                                             alerts[0].direction = "drop";
+                                             alerts[0].direction = AlertDirection::kDrop;
                                              alerts[0].bucket_start_ms = 1000;
-                                             alerts[1].direction = "rise";
+                                             alerts[1].direction = AlertDirection::kRise;
                                              alerts[1].bucket_start_ms = 2000;
                                              return store.add_alerts(alerts).status();
                                            });

@@ -41,7 +41,7 @@ AlertRecord drop_alert() {
   a.created_at_ms = 1700000000000;
   a.bucket_start_ms = 1699999200000;
   a.bucket_ms = 3600000;
-  a.direction = "drop";
+  a.direction = AlertDirection::kDrop;
   a.baseline = 0.9;
   a.observed = 0.1 + 0.2;  // float noise must not reach the receiver
   a.statistic = 12.5;
