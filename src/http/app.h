@@ -9,12 +9,14 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "http/metrics.h"
 #include "http/verdict_log.h"
 #include "ml/registry.h"
 #include "service/model_lifecycle.h"
+#include "service/review_service.h"
 #include "store/store.h"
 
 namespace hitloop::http {
@@ -51,14 +53,18 @@ class SharedStore : public service::StoreAccess {
     std::lock_guard lock(mu_);
     return f(*store_);
   }
-  // A fresh connection per call: used for reads long enough (a retrain's
-  // labels) that opening one costs little beside them.
-  Status read(const std::function<Status(Store&)>& f) override {
-    if (location_.empty()) return with(f);
+  // A fresh connection per call: for reads long enough (a retrain's labels,
+  // the reports that scan every verdict) that opening one (about a
+  // millisecond) costs little beside them. In WAL mode they neither wait
+  // for the writer nor keep it (or reviewers) waiting.
+  template <typename F>
+  auto read_with(F&& f) -> decltype(f(std::declval<Store&>())) {
+    if (location_.empty() || location_ == ":memory:") return with(std::forward<F>(f));
     Result<std::unique_ptr<Store>> own = open_store(location_);
     if (!own.ok()) return own.status();
     return f(**own);
   }
+  Status read(const std::function<Status(Store&)>& f) override { return read_with(f); }
 
  private:
   std::mutex mu_;
@@ -134,6 +140,7 @@ struct App {
       : options(std::move(opts)),
         store(std::move(s), options.db_path),
         lifecycle(store, options.models_dir),
+        reviews(store, options.uncertainty_band),
         trainer(store, options.models_dir),
         verdicts(store, options.log) {
     trainer.on_activate([this] {
@@ -144,6 +151,7 @@ struct App {
   ServerOptions options;
   SharedStore store;
   service::ModelLifecycle lifecycle;
+  service::ReviewService reviews;
   ModelHolder model;
   // Held from "is it still the store's active model?" to the swap, so two
   // activations cannot finish in the opposite order.

@@ -14,7 +14,7 @@ using loop::agreement_json;
 using loop::alert_json;
 
 Result<Reply> agreement(const Call& c) {
-  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.with(loop::agreement_items));
+  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(loop::agreement_items));
   std::string by = c.query("by").empty() ? "model_version" : c.query("by");
   Json groups = Json::array();
   auto add = [&](const auto& map) {
@@ -45,7 +45,7 @@ Result<Reply> automation(const Call& c) {
   double target = c.query("target").empty() ? 0.95 : std::atof(c.query("target").c_str());
   if (!(target > 0 && target < 1)) return InvalidArgument("target must be between 0 and 1");
   using Report = std::map<std::string, std::optional<loop::AutomationThreshold>>;
-  HITLOOP_ASSIGN_OR_RETURN(Report report, c.app.store.with([&](Store& s) -> Result<Report> {
+  HITLOOP_ASSIGN_OR_RETURN(Report report, c.app.store.read_with([&](Store& s) -> Result<Report> {
     HITLOOP_ASSIGN_OR_RETURN(auto items, loop::agreement_items(s));
     return loop::automation_report(s, items, target);
   }));
@@ -76,7 +76,7 @@ Result<Reply> pass_rate(const Call& c) {
     HITLOOP_ASSIGN_OR_RETURN(scope.model_version, ml::parse_version(c.query("model_version")));
   }
   // Reads only: the monitor stores alerts (and posts them), not a page view.
-  HITLOOP_ASSIGN_OR_RETURN(loop::PassRateReport report, c.app.store.with([&](Store& s) {
+  HITLOOP_ASSIGN_OR_RETURN(loop::PassRateReport report, c.app.store.read_with([&](Store& s) {
     return loop::pass_rate(s, scope, now_ms());
   }));
   Json buckets = Json::array(), alerts = Json::array(), detected = Json::array();
@@ -99,7 +99,7 @@ Result<Reply> pass_rate(const Call& c) {
 }
 
 Result<Reply> failures(const Call& c) {
-  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.with(loop::agreement_items));
+  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(loop::agreement_items));
   Json out = Json::array();
   for (const loop::TagFailures& f : loop::failures_by_tag(items)) {
     out.push_back({{"tag", f.tag}, {"false_pass", f.false_pass}, {"false_fail", f.false_fail}});
@@ -108,7 +108,8 @@ Result<Reply> failures(const Call& c) {
 }
 
 Result<Reply> alerts(const Call& c) {
-  HITLOOP_ASSIGN_OR_RETURN(auto list, c.app.store.with([](Store& s) { return s.list_alerts(); }));
+  HITLOOP_ASSIGN_OR_RETURN(auto list,
+                           c.app.store.read_with([](Store& s) { return s.list_alerts(); }));
   Json out = Json::array();
   for (const AlertRecord& a : list) out.push_back(alert_json(a));
   return Reply::json({{"alerts", out}});
@@ -116,11 +117,11 @@ Result<Reply> alerts(const Call& c) {
 
 Result<Reply> alert_sessions(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(int64_t id, parse_int_param("id", c.param(1), 0, 1, INT64_MAX));
-  HITLOOP_ASSIGN_OR_RETURN(auto sessions,
-                           c.app.store.with([&](Store& s) -> Result<std::vector<SessionSummary>> {
-                             HITLOOP_ASSIGN_OR_RETURN(AlertRecord alert, s.get_alert(id));
-                             return loop::alert_sessions(s, alert);
-                           }));
+  HITLOOP_ASSIGN_OR_RETURN(
+      auto sessions, c.app.store.read_with([&](Store& s) -> Result<std::vector<SessionSummary>> {
+        HITLOOP_ASSIGN_OR_RETURN(AlertRecord alert, s.get_alert(id));
+        return loop::alert_sessions(s, alert);
+      }));
   Json out = Json::array();
   for (const SessionSummary& s : sessions) out.push_back(session_json(s));
   return Reply::json({{"sessions", out}});

@@ -57,7 +57,7 @@ Result<Reply> list(const Call& c) {
   f.category = c.query("category");
   f.text = c.query("q");
   HITLOOP_ASSIGN_OR_RETURN(SessionPage page,
-                           c.app.store.with([&](Store& s) { return s.list_sessions(f); }));
+                           c.app.store.read_with([&](Store& s) { return s.list_sessions(f); }));
   Json sessions = Json::array();
   for (const SessionSummary& s : page.sessions) sessions.push_back(session_json(s));
   return Reply::json({{"total", page.total}, {"sessions", sessions}});
@@ -108,31 +108,18 @@ Result<Reply> add_review(const Call& c) {
     }
     if (kind == "audit") r.kind = ReviewKind::kAudit;
   }
-  HITLOOP_ASSIGN_OR_RETURN(Review saved, c.app.store.with([&](Store& s) -> Result<Review> {
-    // The server knows why the queue offers this session: if as an audit,
-    // the review is the audit, whatever the client said.
-    HITLOOP_ASSIGN_OR_RETURN(SessionDetail before, s.get_session(id));
-    if (loop::queue_reason(before, r.reviewer, c.app.options.uncertainty_band) ==
-        loop::QueueReason::kAudit) {
-      r.kind = ReviewKind::kAudit;
-    }
-    return s.add_review(r);
-  }));
-  HITLOOP_ASSIGN_OR_RETURN(SessionDetail d,
-                           c.app.store.with([&](Store& s) { return s.get_session(id); }));
-  Json out = review_json(saved);
+  HITLOOP_ASSIGN_OR_RETURN(service::SavedReview saved, c.app.reviews.save(r));
+  Json out = review_json(saved.review);
   // Shown after the answer: the model's verdict, and whether this review
   // contradicts it (an eval-failure that feeds the next training set).
-  out["verdict"] = d.summary.verdict ? verdict_json(*d.summary.verdict) : Json(nullptr);
-  out["eval_failure"] =
-      d.summary.verdict.has_value() && d.summary.verdict->good != (r.label == Label::kGood);
+  out["verdict"] = saved.verdict ? verdict_json(*saved.verdict) : Json(nullptr);
+  out["eval_failure"] = saved.eval_failure;
   return Reply::json(out, 201);
 }
 
 Result<Reply> delete_review(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(int64_t id, id_param(c, 1));
-  std::string owner = c.who.is_admin() ? "" : c.who.name;
-  HITLOOP_RETURN_IF_ERROR(c.app.store.with([&](Store& s) { return s.delete_review(id, owner); }));
+  HITLOOP_RETURN_IF_ERROR(c.app.reviews.undo(id, c.who.name, c.who.is_admin()));
   return Reply::json(Json::object());
 }
 
@@ -144,9 +131,7 @@ Result<Reply> queue_next(const Call& c) {
     HITLOOP_ASSIGN_OR_RETURN(int64_t id, parse_int_param("skip", part, 0, 1, INT64_MAX));
     skip.push_back(id);
   }
-  HITLOOP_ASSIGN_OR_RETURN(loop::NextItem item, c.app.store.with([&](Store& s) {
-    return loop::next_for_review(s, c.who.name, skip, c.app.options.uncertainty_band);
-  }));
+  HITLOOP_ASSIGN_OR_RETURN(loop::NextItem item, c.app.reviews.next(c.who.name, skip));
   c.app.metrics.set_gauge("hitloop_review_queue_depth", static_cast<double>(item.remaining));
   Json session = Json(nullptr);
   if (item.session) {
@@ -162,7 +147,7 @@ Result<Reply> queue_next(const Call& c) {
 
 Result<Reply> stats(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(DatasetStats st,
-                           c.app.store.with([](Store& s) { return collect_stats(s); }));
+                           c.app.store.read_with([](Store& s) { return collect_stats(s); }));
   Json cats = Json::object();
   for (const auto& [name, x] : st.categories) {
     if (!name.empty()) {

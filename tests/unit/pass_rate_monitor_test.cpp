@@ -8,25 +8,15 @@
 #include <set>
 
 #include "loop/loop_service.h"
+#include "temp_store.h"
 
 namespace hitloop::service {
 namespace {
 
-namespace fs = std::filesystem;
 constexpr int64_t kHour = 3600 * 1000;
 
-class PassRateMonitoring : public testing::Test {
+class PassRateMonitoring : public testing_support::TempStoreTest {
  protected:
-  void SetUp() override {
-    dir_ =
-        fs::path(testing::TempDir()) /
-        ("monitor_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    store_ = std::move(open_store((dir_ / "h.db").string())).value();
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // `n` verdicts an hour in `category` for hours [from, to), passing at `rate`.
   void traffic(int from, int to, double rate, const std::string& category, int n = 300) {
     std::vector<ImportRow> rows;
@@ -57,9 +47,6 @@ class PassRateMonitoring : public testing::Test {
     }
     ASSERT_TRUE(store_->add_verdicts(verdicts).ok());
   }
-
-  fs::path dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(PassRateMonitoring, ThePassRatePageFindsASpikeWithoutStoringIt) {
