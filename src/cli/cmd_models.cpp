@@ -43,28 +43,15 @@ std::optional<ml::Manifest> manifest_of(const ModelRecord& m) {
   return manifest.ok() ? std::optional<ml::Manifest>(*manifest) : std::nullopt;
 }
 
-Json gate_json(const std::optional<ml::Manifest>& m) {
-  return m && m->gate ? Json::parse(ml::gate_to_json(*m->gate)) : Json(nullptr);
-}
-
 int list(Context& ctx, Store& store, bool json) {
   Result<std::vector<ModelRecord>> models = store.list_models();
   if (!models.ok()) return fail(ctx, models.status());
   if (json) {
     Json arr = Json::array();
     for (const ModelRecord& m : *models) {
-      std::optional<ml::Manifest> manifest = manifest_of(m);
-      arr.push_back({{"model", "v" + std::to_string(m.version)},
-                     {"kind", m.kind},
-                     {"status", model_status_name(m.status)},
-                     {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
-                                                 : Json(nullptr)},
-                     {"created_at_ms", m.created_at_ms},
-                     {"metrics", Json::parse(m.metrics_json)},
-                     {"worse_than_chance", manifest && manifest->worse_than_chance},
-                     {"note", m.note.empty() ? Json(nullptr) : Json(m.note)},
-                     {"gate", gate_json(manifest)},
-                     {"path", m.path}});
+      Json j = ml::model_json(m);
+      j["path"] = m.path;
+      arr.push_back(std::move(j));
     }
     ctx.out << tidy_dump(arr) << "\n";
     return 0;

@@ -153,21 +153,7 @@ Result<Reply> list_models(const Call& c) {
                            c.app.store.with([](Store& s) { return s.list_models(); }));
   Json out = Json::array();
   for (const ModelRecord& m : models) {
-    // Why it is (not) active: the registry's note and, for a retrain, the
-    // gate's frozen-holdout figures of both models, from its manifest.
-    Result<ml::Manifest> manifest = ml::read_manifest(m.path);
-    bool ok = manifest.ok();
-    out.push_back({{"model", "v" + std::to_string(m.version)},
-                   {"kind", m.kind},
-                   {"status", model_status_name(m.status)},
-                   {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version))
-                                               : Json(nullptr)},
-                   {"created_at_ms", m.created_at_ms},
-                   {"metrics", Json::parse(m.metrics_json)},
-                   {"worse_than_chance", ok && manifest->worse_than_chance},
-                   {"note", m.note.empty() ? Json(nullptr) : Json(m.note)},
-                   {"gate", ok && manifest->gate ? Json::parse(ml::gate_to_json(*manifest->gate))
-                                                 : Json(nullptr)}});
+    out.push_back(ml::model_json(m));
   }
   return Reply::json({{"models", out}});
 }

@@ -192,4 +192,20 @@ Result<LoadedModel> Registry::load(int version) {
 
 Status Registry::activate(int version) { return store_.activate_model(version); }
 
+nlohmann::ordered_json model_json(const ModelRecord& m) {
+  using Json = nlohmann::ordered_json;
+  Result<Manifest> manifest = read_manifest(m.path);
+  const bool ok = manifest.ok();
+  return {
+      {"model", "v" + std::to_string(m.version)},
+      {"kind", m.kind},
+      {"status", model_status_name(m.status)},
+      {"parent", m.parent_version ? Json("v" + std::to_string(m.parent_version)) : Json(nullptr)},
+      {"created_at_ms", m.created_at_ms},
+      {"metrics", Json::parse(m.metrics_json)},
+      {"worse_than_chance", ok && manifest->worse_than_chance},
+      {"note", m.note.empty() ? Json(nullptr) : Json(m.note)},
+      {"gate", ok && manifest->gate ? Json::parse(gate_to_json(*manifest->gate)) : Json(nullptr)}};
+}
+
 }  // namespace hitloop::ml

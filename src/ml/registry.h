@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
@@ -58,6 +59,11 @@ class Registry {
   Store& store_;
   std::string dir_;
 };
+
+// A registered model as `models list --json` and GET /v1/models show it:
+// its row, and from its manifest (when readable) why it is (not) active:
+// the worse-than-chance flag and the retrain gate's figures.
+nlohmann::ordered_json model_json(const ModelRecord& m);
 
 // Loads an artifact directory: verifies manifest format and checksums, then
 // the weights through the evaluator of the manifest's kind.
