@@ -1,8 +1,8 @@
 #include <algorithm>
 
 #include "cli/ml_common.h"
-#include "loop/loop_service.h"
 #include "ml/pipeline.h"
+#include "service/loop_service.h"
 
 namespace hitloop::cli {
 namespace {
@@ -43,7 +43,7 @@ int run(Context& ctx, const Args& args) {
     source = "the frozen holdout";
     Result<std::unique_ptr<Store>> store = open_context_store(ctx);
     if (!store.ok()) return fail(ctx, store.status());
-    examples = loop::holdout_examples(**store);
+    examples = service::holdout_examples(**store);
   } else {
     source = args.get("--data");
     int64_t unlabeled = 0;

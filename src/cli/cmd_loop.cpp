@@ -5,9 +5,9 @@
 
 #include "cli/ml_common.h"
 #include "core/json_tidy.h"
-#include "loop/loop_service.h"
-#include "loop/report_json.h"
+#include "service/loop_service.h"
 #include "service/model_lifecycle.h"
+#include "service/report_json.h"
 
 namespace hitloop::cli {
 namespace {
@@ -35,13 +35,13 @@ std::string category_name(const std::string& category) {
   return category.empty() ? "(none)" : category;
 }
 
-using loop::agreement_json;
-using loop::alert_json;
+using service::agreement_json;
+using service::alert_json;
 
 // Everything the text report shows, as one JSON object.
 Json report_json(const std::vector<loop::AgreementItem>& items, double target,
                  const std::map<std::string, std::optional<loop::AutomationThreshold>>& automation,
-                 const std::vector<loop::TagFailures>& failures,
+                 const std::vector<service::TagFailures>& failures,
                  const std::vector<AlertRecord>& alerts) {
   Json j;
   j["agreement"] = agreement_json(loop::compute_agreement(items));
@@ -85,16 +85,16 @@ int run_report(Context& ctx, const Args& args) {
     return fail(ctx, InvalidArgument("--bucket-minutes must be positive"));
   Result<std::unique_ptr<Store>> store = open_context_store(ctx);
   if (!store.ok()) return fail(ctx, store.status());
-  Result<std::vector<loop::AgreementItem>> items = loop::agreement_items(**store);
+  Result<std::vector<loop::AgreementItem>> items = service::agreement_items(**store);
   if (!items.ok()) return fail(ctx, items.status());
-  auto automation = loop::automation_report(**store, *items, *target);
+  auto automation = service::automation_report(**store, *items, *target);
   if (!automation.ok()) return fail(ctx, automation.status());
-  loop::PassRateScope scope;
+  service::PassRateScope scope;
   scope.bucket_ms = *minutes * 60 * 1000;
-  auto monitor = loop::pass_rate(**store, scope, now_ms());  // reads only
+  auto monitor = service::pass_rate(**store, scope, now_ms());  // reads only
   if (!monitor.ok()) return fail(ctx, monitor.status());
   auto overall = loop::compute_agreement(*items);
-  auto failures = loop::failures_by_tag(*items);
+  auto failures = service::failures_by_tag(*items);
 
   if (args.has("--json")) {
     ctx.out << tidy_dump(report_json(*items, *target, *automation, failures, monitor->alerts))
@@ -171,7 +171,7 @@ int run_retrain(Context& ctx, const Args& args) {
   Result<std::unique_ptr<Store>> store = open_context_store(ctx);
   if (!store.ok()) return fail(ctx, store.status());
   std::string about;
-  Result<ml::Recipe> defaults = loop::active_recipe(**store, &about);
+  Result<ml::Recipe> defaults = service::active_recipe(**store, &about);
   if (!defaults.ok()) return fail(ctx, defaults.status());
   Result<ml::Recipe> recipe = recipe_from_args(args, *defaults);
   if (!recipe.ok()) {
@@ -179,7 +179,7 @@ int run_retrain(Context& ctx, const Args& args) {
                                    : InvalidArgument(recipe.status().message() + "; " + about));
   }
   const ml::Evaluator* evaluator = *ml::find_evaluator(recipe->kind);
-  loop::RetrainOptions options;
+  service::RetrainOptions options;
   options.train = train_options(*recipe, static_cast<int>(*threads));
   options.train.progress = [&](const std::string& line) { ctx.err << "retrain: " << line << "\n"; };
   options.gate = gate;

@@ -12,9 +12,9 @@
 
 #include "cli/ml_common.h"
 #include "demo/ecommerce_data.h"
-#include "loop/loop_service.h"
 #include "loop/sampling.h"
 #include "ml/rng.h"
+#include "service/loop_service.h"
 #include "service/model_lifecycle.h"
 
 namespace hitloop::cli {
@@ -107,7 +107,8 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
     int audited = 0;
     std::vector<int64_t> skip;
     for (int k = 0; k < kReviewsPerRound; ++k) {
-      Result<loop::NextItem> next = loop::next_for_review(store, "expert", skip, kUncertaintyBand);
+      Result<service::NextItem> next =
+          service::next_for_review(store, "expert", skip, kUncertaintyBand);
       if (!next.ok()) return fail(ctx, next.status());
       if (!next->session) break;
       const Session& s = next->session->session;
@@ -140,9 +141,9 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
                        "", p.verdict.created_at_ms});
     }
     loop::AgreementStats agreement = loop::compute_agreement(today);
-    Result<std::vector<loop::AgreementItem>> items = loop::agreement_items(store);
+    Result<std::vector<loop::AgreementItem>> items = service::agreement_items(store);
     if (!items.ok()) return fail(ctx, items.status());
-    auto automation = loop::automation_report(store, *items, kAutomationTarget);
+    auto automation = service::automation_report(store, *items, kAutomationTarget);
     if (!automation.ok()) return fail(ctx, automation.status());
     double automated = 0;
     int categories = 0;
@@ -150,10 +151,10 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
       automated += t ? t->traffic_share : 0;
       ++categories;
     }
-    loop::PassRateScope scope;
+    service::PassRateScope scope;
     scope.params.min_baseline_count = 200;
     scope.params.cooldown_buckets = 12;  // half a day: a second shift the same day still shows
-    auto monitor = loop::monitor_pass_rate(store, scope, start + 24 * kHourMs);
+    auto monitor = service::monitor_pass_rate(store, scope, start + 24 * kHourMs);
     if (!monitor.ok()) return fail(ctx, monitor.status());
     std::string alerts;
     for (const AlertRecord& a : monitor->new_alerts) {
@@ -164,7 +165,7 @@ int run_loop_demo(Context& ctx, Store& store, const std::string& models_dir) {
     }
 
     // 4. Retrain; the gate decides.
-    loop::RetrainOptions retrain_options;
+    service::RetrainOptions retrain_options;
     retrain_options.train.progress = [](const std::string&) {};
     service::DirectStore access(store);
     auto outcome = service::ModelLifecycle(access, models_dir).retrain(*evaluator, retrain_options);

@@ -8,7 +8,8 @@
 
 #include "core/dataset.h"
 #include "core/json_tidy.h"
-#include "loop/loop_service.h"
+#include "hub/resolve.h"
+#include "service/loop_service.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::cli {
@@ -41,13 +42,15 @@ Result<std::vector<ml::Example>> examples_from_file(const std::string& path, int
 }
 
 Result<std::vector<ml::Example>> examples_from_store(Store& store) {
-  return loop::training_examples(store);
+  return service::training_examples(store);
 }
 
 const std::vector<Flag>& recipe_flags() {
   static const std::vector<Flag> flags = {
       {"--kind", "ngram|encoder", "model kind (default ngram)"},
-      {"--base", "DIR", "encoder: the HF checkpoint to fine-tune"},
+      {"--base", "NAME|DIR",
+       "encoder: the HF checkpoint to fine-tune: a directory, or a hub model (ORG/NAME[@REV]) "
+       "from the HF cache, downloaded if missing (docs/encoder.md)"},
       {"--epochs", "N", "encoder: passes over the data (default 3)"},
       {"--lr", "X", "encoder: peak learning rate of AdamW (default 2e-5)"},
       {"--batch-size", "N", "encoder: examples per step (default 8)"},
@@ -64,8 +67,11 @@ Result<ml::Recipe> recipe_from_args(const Args& args, ml::Recipe r) {
   if (seed < 0) return InvalidArgument("--seed must be >= 0");
   r.seed = static_cast<uint64_t>(seed);
   ml::EncoderTrainOptions& e = r.encoder;
-  if (args.has("--base")) {
-    e.base_dir = std::filesystem::absolute(args.get("--base")).lexically_normal().string();
+  if (args.has("--base")) {  // a directory, else a hub model from the HF cache or downloaded
+    hub::StderrProgress progress;
+    HITLOOP_ASSIGN_OR_RETURN(std::filesystem::path base,
+                             hub::resolve_checkpoint(args.get("--base"), progress));
+    e.base_dir = base.string();
   }
   HITLOOP_ASSIGN_OR_RETURN(long long epochs, args.get_int("--epochs", e.epochs));
   HITLOOP_ASSIGN_OR_RETURN(long long batch, args.get_int("--batch-size", e.batch_size));

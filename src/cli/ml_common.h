@@ -19,7 +19,7 @@ namespace hitloop::cli {
 Result<std::vector<ml::Example>> examples_from_file(const std::string& path,
                                                     int64_t* unlabeled = nullptr);
 // Labeled examples from the store: each session's majority human label,
-// without the frozen holdout (loop::training_examples).
+// without the frozen holdout (service::training_examples).
 Result<std::vector<ml::Example>> examples_from_store(Store& store);
 
 // `spec`: "" (the active model), "v3"/"3", an artifact directory, or a HF

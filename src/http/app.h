@@ -13,10 +13,11 @@
 #include <vector>
 
 #include "http/metrics.h"
-#include "http/verdict_log.h"
 #include "ml/registry.h"
 #include "service/model_lifecycle.h"
 #include "service/review_service.h"
+#include "service/shared_store.h"
+#include "service/verdict_recorder.h"
 #include "store/store.h"
 
 namespace hitloop::http {
@@ -36,41 +37,7 @@ struct ServerOptions {
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
 
-// Serialises access to the store: SQLite connections are not shared
-// between threads. Hold it briefly: every request that touches the store
-// waits for it.
-class SharedStore : public service::StoreAccess {
- public:
-  // `location`, when given, lets long reads use a connection of their own.
-  explicit SharedStore(std::unique_ptr<Store> store, std::string location = "")
-      : store_(std::move(store)), location_(std::move(location)) {}
-  template <typename F>
-  auto with(F&& f) {
-    std::lock_guard lock(mu_);
-    return f(*store_);
-  }
-  Status with(const std::function<Status(Store&)>& f) override {
-    std::lock_guard lock(mu_);
-    return f(*store_);
-  }
-  // A fresh connection per call: for reads long enough (a retrain's labels,
-  // the reports that scan every verdict) that opening one (about a
-  // millisecond) costs little beside them. In WAL mode they neither wait
-  // for the writer nor keep it (or reviewers) waiting.
-  template <typename F>
-  auto read_with(F&& f) -> decltype(f(std::declval<Store&>())) {
-    if (location_.empty() || location_ == ":memory:") return with(std::forward<F>(f));
-    Result<std::unique_ptr<Store>> own = open_store(location_);
-    if (!own.ok()) return own.status();
-    return f(**own);
-  }
-  Status read(const std::function<Status(Store&)>& f) override { return read_with(f); }
-
- private:
-  std::mutex mu_;
-  std::unique_ptr<Store> store_;
-  std::string location_;
-};
+using service::SharedStore;
 
 class ModelHolder {
  public:
@@ -158,7 +125,7 @@ struct App {
   std::mutex model_swap_mu;
   Metrics metrics;
   TrainWorker trainer;
-  VerdictLog verdicts;
+  service::VerdictRecorder verdicts;
   // Validated API keys (hash -> name): keys are never revoked while serving,
   // so evaluate calls skip the database.
   std::mutex key_cache_mu;

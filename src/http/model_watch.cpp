@@ -9,7 +9,7 @@ namespace {
 // The store's active version, 0 for none; nullopt when the store could
 // not say (a busy database must not unload the model).
 std::optional<int> store_active_version(App& app) {
-  Result<ModelRecord> active = app.store.with([](Store& s) { return s.active_model(); });
+  Result<ModelRecord> active = app.store.read_with([](Store& s) { return s.active_model(); });
   if (active.ok()) return active->version;
   if (active.status().is_not_found()) return 0;
   return std::nullopt;
@@ -54,7 +54,8 @@ void ModelWatch::check() {
   // old model meanwhile.
   std::shared_ptr<const ml::LoadedModel> loaded;
   if (*wanted != 0) {
-    Result<ModelRecord> record = app_.store.with([&](Store& s) { return s.get_model(*wanted); });
+    Result<ModelRecord> record =
+        app_.store.read_with([&](Store& s) { return s.get_model(*wanted); });
     Result<ml::LoadedModel> model =
         record.ok() ? ml::load_artifact(record->path) : Result<ml::LoadedModel>(record.status());
     if (!model.ok()) {

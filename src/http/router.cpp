@@ -38,7 +38,7 @@ Result<Identity> identify(const httplib::Request& req, App& app) {
       auto it = app.key_cache.find(hash);
       if (it != app.key_cache.end()) return Identity{it->second, "admin", true};
     }
-    Result<std::string> name = app.store.with([&](Store& s) { return s.find_api_key(hash); });
+    Result<std::string> name = app.store.read_with([&](Store& s) { return s.find_api_key(hash); });
     if (!name.ok() && name.status().is_not_found()) return Unauthenticated("invalid API key");
     if (!name.ok()) return name.status();  // the store failed: not the caller's fault
     std::lock_guard lock(app.key_cache_mu);
@@ -47,8 +47,8 @@ Result<Identity> identify(const httplib::Request& req, App& app) {
   }
   std::string token = cookie_value(req, "hitloop_session");
   if (!token.empty()) {
-    Result<User> user =
-        app.store.with([&](Store& s) { return s.find_login(auth::secret_hash(token), now_ms()); });
+    Result<User> user = app.store.read_with(
+        [&](Store& s) { return s.find_login(auth::secret_hash(token), now_ms()); });
     if (user.ok()) return Identity{user->name, user->role, false};
     if (!user.status().is_not_found()) return user.status();
   }

@@ -29,7 +29,7 @@ Result<Reply> login(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(std::string password, string_field(body, "password"));
   // Verify outside the store lock: Argon2id takes a while on purpose. The
   // same answer for an unknown user and a wrong password.
-  Result<User> found = c.app.store.with([&](Store& s) { return s.find_user(name); });
+  Result<User> found = c.app.store.read_with([&](Store& s) { return s.find_user(name); });
   if (!found.ok() && !found.status().is_not_found()) return found.status();  // a 500, logged
   if (!found.ok() || !auth::verify_password(found->password_hash, password)) {
     return Unauthenticated("wrong user name or password");
@@ -63,7 +63,7 @@ Result<Reply> me(const Call& c) {
 
 Result<Reply> list_users(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<User> users,
-                           c.app.store.with([](Store& s) { return s.list_users(); }));
+                           c.app.store.read_with([](Store& s) { return s.list_users(); }));
   Json out = Json::array();
   for (const User& u : users) out.push_back({{"name", u.name}, {"role", u.role}});
   return Reply::json({{"users", out}});
@@ -90,7 +90,7 @@ Result<Reply> create_key(const Call& c) {
 
 Result<Reply> get_settings(const Call& c) {
   auto read = [&](const std::string& key) {
-    return c.app.store.with([&](Store& s) { return s.get_setting(key); });
+    return c.app.store.read_with([&](Store& s) { return s.get_setting(key); });
   };
   HITLOOP_ASSIGN_OR_RETURN(std::optional<std::string> guidelines, read("guidelines"));
   HITLOOP_ASSIGN_OR_RETURN(std::optional<std::string> tags, read("tags"));

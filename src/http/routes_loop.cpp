@@ -4,17 +4,17 @@
 
 #include "core/clock.h"
 #include "http/api_json.h"
-#include "loop/loop_service.h"
-#include "loop/report_json.h"
+#include "service/loop_service.h"
+#include "service/report_json.h"
 
 namespace hitloop::http {
 namespace {
 
-using loop::agreement_json;
-using loop::alert_json;
+using service::agreement_json;
+using service::alert_json;
 
 Result<Reply> agreement(const Call& c) {
-  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(loop::agreement_items));
+  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(service::agreement_items));
   std::string by = c.query("by").empty() ? "model_version" : c.query("by");
   Json groups = Json::array();
   auto add = [&](const auto& map) {
@@ -46,8 +46,8 @@ Result<Reply> automation(const Call& c) {
   if (!(target > 0 && target < 1)) return InvalidArgument("target must be between 0 and 1");
   using Report = std::map<std::string, std::optional<loop::AutomationThreshold>>;
   HITLOOP_ASSIGN_OR_RETURN(Report report, c.app.store.read_with([&](Store& s) -> Result<Report> {
-    HITLOOP_ASSIGN_OR_RETURN(auto items, loop::agreement_items(s));
-    return loop::automation_report(s, items, target);
+    HITLOOP_ASSIGN_OR_RETURN(auto items, service::agreement_items(s));
+    return service::automation_report(s, items, target);
   }));
   Json cats = Json::array();
   for (const auto& [category, t] : report) {
@@ -67,7 +67,7 @@ Result<Reply> automation(const Call& c) {
 }
 
 Result<Reply> pass_rate(const Call& c) {
-  loop::PassRateScope scope;
+  service::PassRateScope scope;
   HITLOOP_ASSIGN_OR_RETURN(
       int64_t minutes, parse_int_param("bucket_minutes", c.query("bucket_minutes"), 60, 1, 10080));
   scope.bucket_ms = minutes * 60 * 1000;
@@ -76,8 +76,8 @@ Result<Reply> pass_rate(const Call& c) {
     HITLOOP_ASSIGN_OR_RETURN(scope.model_version, ml::parse_version(c.query("model_version")));
   }
   // Reads only: the monitor stores alerts (and posts them), not a page view.
-  HITLOOP_ASSIGN_OR_RETURN(loop::PassRateReport report, c.app.store.read_with([&](Store& s) {
-    return loop::pass_rate(s, scope, now_ms());
+  HITLOOP_ASSIGN_OR_RETURN(service::PassRateReport report, c.app.store.read_with([&](Store& s) {
+    return service::pass_rate(s, scope, now_ms());
   }));
   Json buckets = Json::array(), alerts = Json::array(), detected = Json::array();
   for (const loop::Bucket& b : report.buckets) {
@@ -99,9 +99,9 @@ Result<Reply> pass_rate(const Call& c) {
 }
 
 Result<Reply> failures(const Call& c) {
-  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(loop::agreement_items));
+  HITLOOP_ASSIGN_OR_RETURN(auto items, c.app.store.read_with(service::agreement_items));
   Json out = Json::array();
-  for (const loop::TagFailures& f : loop::failures_by_tag(items)) {
+  for (const service::TagFailures& f : service::failures_by_tag(items)) {
     out.push_back({{"tag", f.tag}, {"false_pass", f.false_pass}, {"false_fail", f.false_fail}});
   }
   return Reply::json({{"by_tag", out}});
@@ -120,7 +120,7 @@ Result<Reply> alert_sessions(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(
       auto sessions, c.app.store.read_with([&](Store& s) -> Result<std::vector<SessionSummary>> {
         HITLOOP_ASSIGN_OR_RETURN(AlertRecord alert, s.get_alert(id));
-        return loop::alert_sessions(s, alert);
+        return service::alert_sessions(s, alert);
       }));
   Json out = Json::array();
   for (const SessionSummary& s : sessions) out.push_back(session_json(s));

@@ -3,9 +3,9 @@
 
 #include "core/clock.h"
 #include "http/api_json.h"
-#include "http/verdict_log.h"
 #include "loop/sampling.h"
 #include "ml/manifest.h"
+#include "service/verdict_recorder.h"
 
 namespace hitloop::http {
 namespace {
@@ -64,7 +64,7 @@ Result<LogRequest> log_request(const Call& c, const Json& body) {
     }
     r.session_id = body["session_id"].get<int64_t>();
     HITLOOP_RETURN_IF_ERROR(
-        c.app.store.with([&](Store& s) { return s.get_session(r.session_id).status(); }));
+        c.app.store.read_with([&](Store& s) { return s.get_session(r.session_id).status(); }));
   }
   return r;
 }
@@ -78,7 +78,7 @@ int64_t micros_since(std::chrono::steady_clock::time_point start) {
 // Queues the verdict for the background writer; the answer never waits.
 void log_verdict(const Call& c, const ml::LoadedModel& model, const ml::TextPair& pair,
                  const LogRequest& how, double score, int64_t latency_us) {
-  LoggedVerdict v;
+  service::LoggedVerdict v;
   v.session.model_input = std::string(pair.input);
   v.session.model_output = std::string(pair.output);
   v.session.category = how.category;
@@ -150,7 +150,7 @@ Result<Reply> evaluate_batch(const Call& c) {
 
 Result<Reply> list_models(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<ModelRecord> models,
-                           c.app.store.with([](Store& s) { return s.list_models(); }));
+                           c.app.store.read_with([](Store& s) { return s.list_models(); }));
   Json out = Json::array();
   for (const ModelRecord& m : models) {
     out.push_back(ml::model_json(m));

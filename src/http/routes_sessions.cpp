@@ -4,7 +4,7 @@
 
 #include "core/clock.h"
 #include "http/api_json.h"
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 #include "store/dataset_queries.h"
 
 namespace hitloop::http {
@@ -70,7 +70,7 @@ Result<int64_t> id_param(const Call& c, int i) {
 Result<Reply> detail(const Call& c) {
   HITLOOP_ASSIGN_OR_RETURN(int64_t id, id_param(c, 1));
   HITLOOP_ASSIGN_OR_RETURN(SessionDetail d,
-                           c.app.store.with([&](Store& s) { return s.get_session(id); }));
+                           c.app.store.read_with([&](Store& s) { return s.get_session(id); }));
   return Reply::json(session_detail_json(d));
 }
 
@@ -131,14 +131,14 @@ Result<Reply> queue_next(const Call& c) {
     HITLOOP_ASSIGN_OR_RETURN(int64_t id, parse_int_param("skip", part, 0, 1, INT64_MAX));
     skip.push_back(id);
   }
-  HITLOOP_ASSIGN_OR_RETURN(loop::NextItem item, c.app.reviews.next(c.who.name, skip));
+  HITLOOP_ASSIGN_OR_RETURN(service::NextItem item, c.app.reviews.next(c.who.name, skip));
   c.app.metrics.set_gauge("hitloop_review_queue_depth", static_cast<double>(item.remaining));
   Json session = Json(nullptr);
   if (item.session) {
     session = session_json(*item.session);
     // No anchoring: the reviewer sees the model's verdict only after answering.
     session.erase("verdict");
-    session["reason"] = loop::reason_name(item.reason);
+    session["reason"] = service::reason_name(item.reason);
   }
   return Reply::json({{"session", session},
                       {"remaining", item.remaining},

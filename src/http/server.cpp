@@ -14,7 +14,7 @@
 #include "http/model_watch.h"
 #include "http/request_guard.h"
 #include "http/router.h"
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 #include "service/pass_rate_monitor.h"
 
 namespace hitloop::http {

@@ -5,7 +5,7 @@
 
 #include "core/clock.h"
 #include "http/app.h"
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 
 namespace hitloop::http {
 namespace {
@@ -76,8 +76,8 @@ Status TrainWorker::start(const std::string& body, bool gated) {
   // Everything is checked here, so a bad request is a 400, not a failed job.
   ml::Recipe recipe;
   if (gated) {
-    HITLOOP_ASSIGN_OR_RETURN(recipe,
-                             store_.with([](Store& st) { return loop::active_recipe(st); }));
+    HITLOOP_ASSIGN_OR_RETURN(
+        recipe, store_.read_with([](Store& st) { return service::active_recipe(st); }));
   }
   bool force = false;
   if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -116,13 +116,13 @@ void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
   options.seed = recipe.seed;
   options.encoder = recipe.encoder;
   if (gated) {
-    loop::RetrainOptions retrain;
+    service::RetrainOptions retrain;
     retrain.train = options;
     retrain.train.progress = [&](const std::string& line) { note("retrain: " + line); };
     retrain.force = force;
     // The store is taken only to read the labels and to register the
     // challenger: reviews and evaluate calls go on while it trains.
-    Result<loop::RetrainOutcome> outcome = lifecycle_.retrain(*evaluator, retrain);
+    Result<service::RetrainOutcome> outcome = lifecycle_.retrain(*evaluator, retrain);
     if (outcome.ok() && outcome->skipped) {
       note("retrain: " + outcome->reason);
       return finish(Status::Ok(), 0);

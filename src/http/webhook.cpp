@@ -6,7 +6,7 @@
 
 #include "core/json_tidy.h"
 #include "http/app.h"
-#include "loop/report_json.h"
+#include "service/report_json.h"
 
 namespace hitloop::http {
 
@@ -22,7 +22,7 @@ Status post_webhook(const std::string& url, const AlertRecord& a) {
   client.set_read_timeout(2);
   // The alert as the API shows it, with its type first.
   nlohmann::ordered_json body = {{"type", "hitloop.pass_rate_alert"}};
-  body.update(loop::alert_json(a));
+  body.update(service::alert_json(a));
   auto res = client.Post(path, tidy_dump(body), "application/json");
   if (!res) return IoError("POST " + url + " failed: " + httplib::to_string(res.error()));
   if (res->status >= 300)

@@ -1,4 +1,4 @@
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +13,10 @@
 #include "ml/train_manifest.h"
 #include "store/dataset_queries.h"
 
-namespace hitloop::loop {
+namespace hitloop::service {
+
+// The pure algorithms of src/loop/ this file feeds.
+using namespace loop;  // NOLINT(google-build-using-namespace)
 
 Result<std::vector<AgreementItem>> agreement_items(Store& store) {
   HITLOOP_ASSIGN_OR_RETURN(std::vector<AuditPair> pairs, store.audit_pairs());
@@ -366,7 +369,7 @@ Result<RetrainPlan> plan_retrain(Store& store, std::string_view kind,
   ml::Recipe recipe;
   recipe.kind = std::string(kind);
   recipe.seed = options.train.seed;
-  if (recipe.kind == "encoder") recipe.encoder = options.train.encoder;
+  if (ml::uses_base_checkpoint(recipe.kind)) recipe.encoder = options.train.encoder;
   HITLOOP_ASSIGN_OR_RETURN(std::optional<ml::Manifest> active_m, active_manifest(store));
   if (active_m && !options.force && nothing_new(*active_m, train, recipe)) {
     out.skipped = true;
@@ -432,4 +435,4 @@ Result<ml::Recipe> active_recipe(Store& store, std::string* about) {
   return r;
 }
 
-}  // namespace hitloop::loop
+}  // namespace hitloop::service

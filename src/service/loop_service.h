@@ -1,7 +1,9 @@
-// The loop on top of the store: what the server, `hitloop report`,
-// `hitloop retrain` and the demo ask of it. The algorithms themselves are
-// pure (agreement.h, automation.h, monitor.h, queue.h, retrain_policy.h);
-// this file gathers their inputs from the store and stores their results.
+// The loop on top of the store (LoopService's reports, monitoring, alerts,
+// the review queue and the retrain's steps): what the server, `hitloop
+// report`, `hitloop retrain` and the demo ask of it. The algorithms
+// themselves are pure (src/loop/: agreement.h, automation.h, monitor.h,
+// queue.h, retrain_policy.h, on core alone); this file gathers their inputs
+// from the store and stores their results.
 #pragma once
 
 #include <map>
@@ -19,24 +21,24 @@
 #include "ml/registry.h"
 #include "store/store.h"
 
-namespace hitloop::loop {
+namespace hitloop::service {
 
 // Human labels against the latest verdict made before them.
-Result<std::vector<AgreementItem>> agreement_items(Store& store);
+Result<std::vector<loop::AgreementItem>> agreement_items(Store& store);
 
 struct TagFailures {
   std::string tag;
   int64_t false_pass = 0, false_fail = 0;
 };
-std::vector<TagFailures> failures_by_tag(const std::vector<AgreementItem>& items);
+std::vector<TagFailures> failures_by_tag(const std::vector<loop::AgreementItem>& items);
 
 // Automation thresholds per category: audited items are the audit reviews;
 // traffic is every logged verdict's latest score per session.
-Result<std::map<std::string, std::optional<AutomationThreshold>>> automation_report(
-    Store& store, const std::vector<AgreementItem>& items, double target);
+Result<std::map<std::string, std::optional<loop::AutomationThreshold>>> automation_report(
+    Store& store, const std::vector<loop::AgreementItem>& items, double target);
 
 struct PassRateReport {
-  std::vector<Bucket> buckets;
+  std::vector<loop::Bucket> buckets;
   std::vector<AlertRecord> alerts;      // the stored alerts of this scope
   std::vector<AlertRecord> detected;    // what spike detection finds now (not stored: no id)
   std::vector<AlertRecord> new_alerts;  // monitor_pass_rate: those it stored
@@ -45,7 +47,7 @@ struct PassRateScope {
   int64_t bucket_ms = 3600 * 1000;
   std::string category;   // "" = all
   int model_version = 0;  // 0 = all
-  MonitorParams params;
+  loop::MonitorParams params;
 };
 // Buckets the logged verdicts and runs spike detection. Reads only: the
 // dashboard and `hitloop report` show what it finds; storing alerts is
@@ -59,31 +61,31 @@ Result<PassRateReport> monitor_pass_rate(Store& store, const PassRateScope& scop
 // The stored alerts of `scope`, newest bucket first.
 Result<std::vector<AlertRecord>> scope_alerts(Store& store, const PassRateScope& scope);
 // Spike detection's alerts as records of `scope`, raised at `now_ms`.
-std::vector<AlertRecord> alert_records(const std::vector<Alert>& alerts, const PassRateScope& scope,
-                                       int64_t now_ms);
+std::vector<AlertRecord> alert_records(const std::vector<loop::Alert>& alerts,
+                                       const PassRateScope& scope, int64_t now_ms);
 
 // The sessions behind an alert: its bucket's verdicts, lowest confidence first.
 Result<std::vector<SessionSummary>> alert_sessions(Store& store, const AlertRecord& alert);
 
 struct NextItem {
   std::optional<SessionSummary> session;
-  QueueReason reason = QueueReason::kUnlabeled;
+  loop::QueueReason reason = loop::QueueReason::kUnlabeled;
   int64_t remaining = 0, reviewed_by_me = 0;
 };
 // The next session for `reviewer` by queue priority (queue.h).
 Result<NextItem> next_for_review(Store& store, const std::string& reviewer,
                                  const std::vector<int64_t>& skip, double uncertainty_band);
-const char* reason_name(QueueReason r);
+const char* reason_name(loop::QueueReason r);
 // The queue's view of a stored row, as next_for_review sees it.
-Candidate queue_candidate(const QueueCandidate& row);
+loop::Candidate queue_candidate(const QueueCandidate& row);
 // Why the queue offers the session `d` to `reviewer` now; none when it does
 // not (they reviewed it already, or nothing about it is pending).
-std::optional<QueueReason> queue_reason(const SessionDetail& d, const std::string& reviewer,
-                                        double uncertainty_band);
+std::optional<loop::QueueReason> queue_reason(const SessionDetail& d, const std::string& reviewer,
+                                              double uncertainty_band);
 
 struct RetrainOptions {
   ml::TrainOptions train;  // seed, threads, encoder recipe, progress
-  GateParams gate;
+  loop::GateParams gate;
   // Retrain even when neither the labels nor the recipe changed since the
   // active model was trained.
   bool force = false;
@@ -94,7 +96,7 @@ struct RetrainOutcome {
   int version = 0;
   bool activated = false;
   std::string reason;
-  GateResult gate;
+  loop::GateResult gate;
   int64_t train_examples = 0, holdout_examples = 0;
   int64_t eval_failures = 0;  // training sessions with an eval-failure
   int64_t oversampled = 0;    // of those, weighted above 1
@@ -131,8 +133,8 @@ Result<Judged> judge_challenger(const RetrainPlan& plan, ml::TrainReport& report
 
 // How a model does on the frozen holdout, computed as the gate computes it.
 struct HoldoutFigures {
-  HoldoutResult result;  // per-example correctness, AUROC
-  ml::Scored scored;     // all metrics
+  loop::HoldoutResult result;  // per-example correctness, AUROC
+  ml::Scored scored;           // all metrics
 };
 HoldoutFigures evaluate_on_holdout(const ml::LoadedModel& model,
                                    const std::vector<ml::Example>& holdout);
@@ -155,4 +157,4 @@ Result<std::vector<ml::Example>> training_examples(Store& store);
 // The frozen holdout's labeled sessions, in the order the gate uses.
 Result<std::vector<ml::Example>> holdout_examples(Store& store);
 
-}  // namespace hitloop::loop
+}  // namespace hitloop::service

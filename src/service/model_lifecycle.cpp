@@ -13,38 +13,50 @@ Result<Registered> ModelLifecycle::train_and_register(const ml::Evaluator& evalu
   Registered out;
   HITLOOP_ASSIGN_OR_RETURN(out.report, ml::train_with_validation(evaluator, examples, options));
   const ml::TrainReport& report = out.report;
-  Status st = store_.with([&](Store& s) -> Status {
-    Result<ModelRecord> active = s.active_model();
-    if (!active.ok() && !active.status().is_not_found()) return active.status();
-    const int parent = active.ok() ? active->version : 0;
-    ml::Manifest manifest = ml::manifest_from(report, examples, parent);
-    bool activate = activation == Activation::kAlways ||
-                    (activation == Activation::kIfNoneActive && !active.ok());
-    if (report.worse_than_chance) {
-      manifest.note = "worse than chance on held-out data";
-      if (activation == Activation::kAlways) {
-        out.warnings.push_back(
-            "activating a model that ranks held-out data worse than chance, as --activate asks");
-      } else {
-        activate = false;
-        if (activation == Activation::kIfNoneActive)
-          manifest.note += ": not activated (activate it by hand if you must)";
-      }
-    }
-    ml::Registry registry(s, models_dir_);
-    HITLOOP_ASSIGN_OR_RETURN(out.version, registry.add(*report.model, manifest, activate));
-    out.activated = activate;
+  std::optional<ModelRecord> active;
+  HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
+    Result<ModelRecord> found = s.active_model();
+    if (!found.ok() && !found.status().is_not_found()) return found.status();
+    if (found.ok()) active = std::move(found).value();
     return Status::Ok();
-  });
-  if (!st.ok()) return st;
+  }));
+  ml::Manifest manifest = ml::manifest_from(report, examples, active ? active->version : 0);
+  bool activate =
+      activation == Activation::kAlways || (activation == Activation::kIfNoneActive && !active);
+  if (report.worse_than_chance) {
+    manifest.note = "worse than chance on held-out data";
+    if (activation == Activation::kAlways) {
+      out.warnings.push_back(
+          "activating a model that ranks held-out data worse than chance, as --activate asks");
+    } else {
+      activate = false;
+      if (activation == Activation::kIfNoneActive)
+        manifest.note += ": not activated (activate it by hand if you must)";
+    }
+  }
+  // Writing the weights (hundreds of MB for an encoder) needs no store.
+  HITLOOP_ASSIGN_OR_RETURN(ml::StagedArtifact staged,
+                           ml::stage_artifact(*report.model, std::move(manifest), models_dir_));
+  HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
+    if (activate && activation == Activation::kIfNoneActive && !active) {
+      // Another model may have become active while this one was written.
+      Result<ModelRecord> now = s.active_model();
+      if (now.ok()) activate = false;
+      if (!now.ok() && !now.status().is_not_found()) return now.status();
+    }
+    HITLOOP_ASSIGN_OR_RETURN(out.version,
+                             ml::Registry(s, models_dir_).commit(std::move(staged), activate));
+    return Status::Ok();
+  }));
+  out.activated = activate;
   return out;
 }
 
-Result<loop::RetrainOutcome> ModelLifecycle::retrain(const ml::Evaluator& evaluator,
-                                                     const loop::RetrainOptions& options) {
-  loop::RetrainPlan plan;
+Result<service::RetrainOutcome> ModelLifecycle::retrain(const ml::Evaluator& evaluator,
+                                                        const service::RetrainOptions& options) {
+  service::RetrainPlan plan;
   HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
-    HITLOOP_ASSIGN_OR_RETURN(plan, loop::plan_retrain(s, evaluator.kind(), options));
+    HITLOOP_ASSIGN_OR_RETURN(plan, service::plan_retrain(s, evaluator.kind(), options));
     return Status::Ok();
   }));
   if (plan.outcome.skipped) return plan.outcome;
@@ -62,13 +74,14 @@ Result<loop::RetrainOutcome> ModelLifecycle::retrain(const ml::Evaluator& evalua
     return Status(loaded.status().code(),
                   "cannot compare with the active model: " + loaded.status().message());
   }
-  HITLOOP_ASSIGN_OR_RETURN(loop::Judged judged,
-                           loop::judge_challenger(plan, report, active, options));
-  loop::RetrainOutcome& outcome = judged.outcome;
+  HITLOOP_ASSIGN_OR_RETURN(service::Judged judged,
+                           service::judge_challenger(plan, report, active, options));
+  service::RetrainOutcome& outcome = judged.outcome;
+  HITLOOP_ASSIGN_OR_RETURN(ml::StagedArtifact staged,
+                           ml::stage_artifact(*judged.model, judged.manifest, models_dir_));
   HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
-    ml::Registry registry(s, models_dir_);
-    HITLOOP_ASSIGN_OR_RETURN(outcome.version,
-                             registry.add(*judged.model, judged.manifest, outcome.activated));
+    HITLOOP_ASSIGN_OR_RETURN(
+        outcome.version, ml::Registry(s, models_dir_).commit(std::move(staged), outcome.activated));
     return Status::Ok();
   }));
   return outcome;
@@ -76,7 +89,7 @@ Result<loop::RetrainOutcome> ModelLifecycle::retrain(const ml::Evaluator& evalua
 
 Result<Activated> ModelLifecycle::activate(int version) {
   ModelRecord record;
-  HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
+  HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
     HITLOOP_ASSIGN_OR_RETURN(record, s.get_model(version));
     return Status::Ok();
   }));
@@ -94,7 +107,7 @@ Result<Activated> ModelLifecycle::activate(int version) {
 
 Result<ml::LoadedModel> ModelLifecycle::load_active() {
   ModelRecord record;
-  HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
+  HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
     HITLOOP_ASSIGN_OR_RETURN(record, s.active_model());
     return Status::Ok();
   }));
@@ -104,7 +117,7 @@ Result<ml::LoadedModel> ModelLifecycle::load_active() {
 Result<std::vector<ml::Example>> ModelLifecycle::training_examples() {
   std::vector<ml::Example> out;
   HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
-    HITLOOP_ASSIGN_OR_RETURN(out, loop::training_examples(s));
+    HITLOOP_ASSIGN_OR_RETURN(out, service::training_examples(s));
     return Status::Ok();
   }));
   return out;

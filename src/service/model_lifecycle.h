@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "loop/loop_service.h"
 #include "ml/registry.h"
+#include "service/loop_service.h"
 #include "service/store_access.h"
 
 namespace hitloop::service {
@@ -43,13 +43,13 @@ class ModelLifecycle {
                                         const std::vector<ml::Example>& examples,
                                         const ml::TrainOptions& options, Activation activation);
 
-  // Gated retraining (loop::plan_retrain, training, loop::judge_challenger,
+  // Gated retraining (service::plan_retrain, training, service::judge_challenger,
   // registering): the labels are read with StoreAccess::read, and the store
   // is held only while the new version is added, never while the
   // challenger trains or is compared. An active model that cannot be
   // loaded fails the retrain.
-  Result<loop::RetrainOutcome> retrain(const ml::Evaluator& evaluator,
-                                       const loop::RetrainOptions& options);
+  Result<service::RetrainOutcome> retrain(const ml::Evaluator& evaluator,
+                                          const service::RetrainOptions& options);
 
   // Makes `version` the active model, after checking that it loads
   // (checksums, weights): what cannot load never becomes active.

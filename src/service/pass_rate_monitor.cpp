@@ -49,10 +49,10 @@ Result<std::vector<AlertRecord>> PassRateMonitor::run(int64_t now_ms) {
     }
     HITLOOP_ASSIGN_OR_RETURN(std::vector<loop::Alert> alerts,
                              loop::detect_spikes(buckets, params_));
-    loop::PassRateScope scope;
+    service::PassRateScope scope;
     scope.bucket_ms = bucket_ms_;
     scope.category = key;
-    std::vector<AlertRecord> records = loop::alert_records(alerts, scope, now_ms);
+    std::vector<AlertRecord> records = service::alert_records(alerts, scope, now_ms);
     detected.insert(detected.end(), records.begin(), records.end());
   }
   std::vector<AlertRecord> stored;

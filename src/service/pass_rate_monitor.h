@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 #include "service/store_access.h"
 
 namespace hitloop::service {

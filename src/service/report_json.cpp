@@ -1,8 +1,12 @@
-#include "loop/report_json.h"
+#include "service/report_json.h"
 
 #include <string>
 
-namespace hitloop::loop {
+namespace hitloop::service {
+
+// The pure algorithms of src/loop/ this file feeds.
+using namespace loop;  // NOLINT(google-build-using-namespace)
+
 namespace {
 
 using Json = nlohmann::ordered_json;
@@ -36,4 +40,4 @@ Json alert_json(const AlertRecord& a) {
            a.model_version ? Json("v" + std::to_string(a.model_version)) : Json(nullptr)}};
 }
 
-}  // namespace hitloop::loop
+}  // namespace hitloop::service

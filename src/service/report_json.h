@@ -7,9 +7,9 @@
 #include "loop/agreement.h"
 #include "store/store.h"
 
-namespace hitloop::loop {
+namespace hitloop::service {
 
-nlohmann::ordered_json agreement_json(const AgreementStats& a);
+nlohmann::ordered_json agreement_json(const loop::AgreementStats& a);
 nlohmann::ordered_json alert_json(const AlertRecord& a);
 
-}  // namespace hitloop::loop
+}  // namespace hitloop::service

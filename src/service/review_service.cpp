@@ -2,11 +2,11 @@
 
 namespace hitloop::service {
 
-Result<loop::NextItem> ReviewService::next(const std::string& reviewer,
-                                           const std::vector<int64_t>& skip) {
-  loop::NextItem item;
-  HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
-    HITLOOP_ASSIGN_OR_RETURN(item, loop::next_for_review(s, reviewer, skip, uncertainty_band_));
+Result<service::NextItem> ReviewService::next(const std::string& reviewer,
+                                              const std::vector<int64_t>& skip) {
+  service::NextItem item;
+  HITLOOP_RETURN_IF_ERROR(store_.read([&](Store& s) -> Status {
+    HITLOOP_ASSIGN_OR_RETURN(item, service::next_for_review(s, reviewer, skip, uncertainty_band_));
     return Status::Ok();
   }));
   return item;
@@ -16,7 +16,7 @@ Result<SavedReview> ReviewService::save(Review review) {
   SavedReview out;
   HITLOOP_RETURN_IF_ERROR(store_.with([&](Store& s) -> Status {
     HITLOOP_ASSIGN_OR_RETURN(SessionDetail before, s.get_session(review.session_id));
-    if (loop::queue_reason(before, review.reviewer, uncertainty_band_) ==
+    if (service::queue_reason(before, review.reviewer, uncertainty_band_) ==
         loop::QueueReason::kAudit) {
       review.kind = ReviewKind::kAudit;
     }

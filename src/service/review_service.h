@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 #include "service/store_access.h"
 
 namespace hitloop::service {
@@ -24,7 +24,7 @@ class ReviewService {
       : store_(store), uncertainty_band_(uncertainty_band) {}
 
   // The next session for `reviewer` by queue priority, `skip` left out.
-  Result<loop::NextItem> next(const std::string& reviewer, const std::vector<int64_t>& skip);
+  Result<service::NextItem> next(const std::string& reviewer, const std::vector<int64_t>& skip);
   // Saves `review` in one short hold of the store. When the queue offers
   // the session to this reviewer as an audit, the review is the audit,
   // whatever the client said: audits measure the model only if humans

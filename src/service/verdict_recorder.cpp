@@ -1,10 +1,10 @@
-#include "http/verdict_log.h"
+#include "service/verdict_recorder.h"
 
 #include <chrono>
 
-#include "http/app.h"
+#include "service/store_access.h"
 
-namespace hitloop::http {
+namespace hitloop::service {
 
 namespace {
 
@@ -15,14 +15,15 @@ size_t text_bytes(const LoggedVerdict& v) {
 
 }  // namespace
 
-VerdictLog::VerdictLog(SharedStore& store, std::function<void(const std::string&)> on_error,
-                       VerdictLogLimits limits)
+VerdictRecorder::VerdictRecorder(StoreAccess& store,
+                                 std::function<void(const std::string&)> on_error,
+                                 VerdictRecorderLimits limits)
     : store_(store),
       on_error_(std::move(on_error)),
       limits_(limits),
-      thread_(&VerdictLog::run, this) {}
+      thread_(&VerdictRecorder::run, this) {}
 
-VerdictLog::~VerdictLog() {
+VerdictRecorder::~VerdictRecorder() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -31,7 +32,7 @@ VerdictLog::~VerdictLog() {
   thread_.join();
 }
 
-bool VerdictLog::add(LoggedVerdict v) {
+bool VerdictRecorder::add(LoggedVerdict v) {
   const size_t bytes = text_bytes(v);
   int64_t dropped = 0;
   {
@@ -56,23 +57,23 @@ bool VerdictLog::add(LoggedVerdict v) {
   return false;
 }
 
-int64_t VerdictLog::dropped() const {
+int64_t VerdictRecorder::dropped() const {
   std::lock_guard lock(mu_);
   return dropped_;
 }
 
-void VerdictLog::flush() {
+void VerdictRecorder::flush() {
   std::unique_lock lock(mu_);
   int64_t target = enqueued_;
   drained_.wait(lock, [&] { return written_ >= target; });
 }
 
-int64_t VerdictLog::written() const {
+int64_t VerdictRecorder::written() const {
   std::lock_guard lock(mu_);
   return written_;
 }
 
-void VerdictLog::run() {
+void VerdictRecorder::run() {
   std::unique_lock lock(mu_);
   while (true) {
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
@@ -117,4 +118,4 @@ void VerdictLog::run() {
   }
 }
 
-}  // namespace hitloop::http
+}  // namespace hitloop::service

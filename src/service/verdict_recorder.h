@@ -18,27 +18,27 @@
 #include "core/dataset.h"
 #include "store/store.h"
 
-namespace hitloop::http {
+namespace hitloop::service {
 
-class SharedStore;
+class StoreAccess;
 
 struct LoggedVerdict {
   ImportRow session;      // input, output, category, external id
   VerdictRecord verdict;  // session_id 0: the session is stored (or found) first
 };
 
-struct VerdictLogLimits {
+struct VerdictRecorderLimits {
   size_t max_items = 100000;
   size_t max_bytes = 256u << 20;  // of input and output text
 };
 
-class VerdictLog {
+class VerdictRecorder {
  public:
   // `on_error` hears about batches that could not be written and about
   // drops (the first, then one line per 1,000).
-  VerdictLog(SharedStore& store, std::function<void(const std::string&)> on_error,
-             VerdictLogLimits limits = {});
-  ~VerdictLog();  // flushes
+  VerdictRecorder(StoreAccess& store, std::function<void(const std::string&)> on_error,
+                  VerdictRecorderLimits limits = {});
+  ~VerdictRecorder();  // flushes
   // False when the queue is full and `v` was dropped.
   bool add(LoggedVerdict v);
   // Blocks until everything queued so far is written (tests, shutdown).
@@ -49,11 +49,11 @@ class VerdictLog {
 
  private:
   void run();
-  SharedStore& store_;
+  StoreAccess& store_;
   std::function<void(const std::string&)> on_error_;
   mutable std::mutex mu_;
   std::condition_variable wake_, drained_;
-  VerdictLogLimits limits_;
+  VerdictRecorderLimits limits_;
   std::deque<LoggedVerdict> queue_;
   size_t queued_bytes_ = 0;
   bool stopping_ = false;
@@ -61,4 +61,4 @@ class VerdictLog {
   std::thread thread_;
 };
 
-}  // namespace hitloop::http
+}  // namespace hitloop::service

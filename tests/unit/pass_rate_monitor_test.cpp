@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <set>
 
-#include "loop/loop_service.h"
+#include "service/loop_service.h"
 #include "temp_store.h"
 
 namespace hitloop::service {
@@ -52,7 +52,7 @@ class PassRateMonitoring : public testing_support::TempStoreTest {
 TEST_F(PassRateMonitoring, ThePassRatePageFindsASpikeWithoutStoringIt) {
   traffic(0, 30, 0.9, "returns");
   traffic(30, 36, 0.4, "returns");
-  auto report = loop::pass_rate(*store_, loop::PassRateScope{}, 99);
+  auto report = service::pass_rate(*store_, service::PassRateScope{}, 99);
   ASSERT_TRUE(report.ok()) << report.status().message();
   ASSERT_FALSE(report->detected.empty());
   EXPECT_EQ(report->detected.front().direction, AlertDirection::kDrop);
@@ -92,7 +92,7 @@ TEST_F(PassRateMonitoring, TheMonitorFindsWhatAFullReadFinds) {
   traffic(0, 30, 0.9, "shipping");
   traffic(30, 40, 0.5, "shipping");
   traffic(40, 70, 0.9, "shipping");
-  auto full = loop::pass_rate(*store_, loop::PassRateScope{}, 5);
+  auto full = service::pass_rate(*store_, service::PassRateScope{}, 5);
   ASSERT_TRUE(full.ok());
   DirectStore access(*store_);
   PassRateMonitor monitor(access);

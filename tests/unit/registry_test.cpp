@@ -111,6 +111,37 @@ TEST_F(RegistryTest, LeftoversOfACrashedWriteAreIgnoredAndCleanedUp) {
   EXPECT_EQ(store_->active_model()->version, 1);
 }
 
+TEST_F(RegistryTest, ArtifactsStagedWithoutTheCatalogTakeVersionsInCommitOrder) {
+  Registry r = registry();
+  const std::string models = (dir_ / "models").string();
+  auto first = stage_artifact(*model_, Manifest{}, models);
+  auto second = stage_artifact(*model_, Manifest{}, models);
+  ASSERT_TRUE(first.ok() && second.ok());
+  // Staged files carry no version's name until they are committed.
+  EXPECT_FALSE(fs::exists(dir_ / "models" / "v1"));
+  auto v1 = r.commit(std::move(second).value(), true);
+  auto v2 = r.commit(std::move(first).value(), false);
+  ASSERT_TRUE(v1.ok() && v2.ok()) << v1.status().message() << v2.status().message();
+  EXPECT_EQ(*v1, 1);
+  EXPECT_EQ(*v2, 2);
+  auto loaded = r.load(2);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(loaded->manifest.version, 2);
+  EXPECT_EQ(store_->active_model()->version, 1);
+}
+
+TEST_F(RegistryTest, AStagedArtifactThatIsNeverCommittedLeavesNothingBehind) {
+  {
+    auto staged = stage_artifact(*model_, Manifest{}, (dir_ / "models").string());
+    ASSERT_TRUE(staged.ok());
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "models"), fs::directory_iterator()), 1);
+  }
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_ / "models"), fs::directory_iterator()), 0);
+  auto listed = registry().list();
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+}
+
 TEST_F(RegistryTest, RefusesAnArtifactWithABadChecksum) {
   Registry r = registry();
   ASSERT_TRUE(r.add(*model_, Manifest{}, true).ok());

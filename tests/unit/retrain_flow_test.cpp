@@ -6,14 +6,16 @@
 #include <fstream>
 
 #include "demo/ecommerce_data.h"
-#include "loop/loop_service.h"
 #include "ml/registry.h"
 #include "ml/train_manifest.h"
+#include "service/loop_service.h"
 #include "service/model_lifecycle.h"
 #include "store/dataset_queries.h"
 
-namespace hitloop::loop {
+namespace hitloop::service {
 namespace {
+
+using namespace loop;  // the gate's types (GateParams, ...)
 
 namespace fs = std::filesystem;
 
@@ -257,4 +259,4 @@ TEST(AgreementByWeek, WeeksStartOnMonday) {
 }
 
 }  // namespace
-}  // namespace hitloop::loop
+}  // namespace hitloop::service

@@ -10,6 +10,7 @@
 
 #include "store/sqlite_db.h"
 #include "store/store.h"
+#include "temp_store.h"
 
 namespace hitloop {
 namespace {
@@ -106,19 +107,10 @@ class StoreFaultTest : public testing::Test {
   }
 
   static ImportRow row(std::string in, std::optional<Label> label, std::string id = "") {
-    ImportRow r;
-    r.model_input = std::move(in);
-    r.model_output = "out";
-    r.label = label;
-    r.external_id = std::move(id);
-    return r;
+    return testing_support::import_row(std::move(in), "out", label, std::move(id));
   }
-
   static ImportOptions by(std::string reviewer) {
-    ImportOptions o;
-    o.reviewer = std::move(reviewer);
-    o.now_ms = 1000;
-    return o;
+    return testing_support::imported_by(std::move(reviewer));
   }
 
   static ModelRecord model(int version) {

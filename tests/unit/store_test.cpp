@@ -9,6 +9,7 @@
 
 #include "core/embedded.h"
 #include "store/dataset_queries.h"
+#include "temp_store.h"
 
 namespace hitloop::migrations {
 const std::vector<EmbeddedFile>& embedded_files();
@@ -37,20 +38,11 @@ class StoreTest : public testing::Test {
 
   static ImportRow row(std::string in, std::string out, std::optional<Label> label,
                        std::string id = "", std::string category = "") {
-    ImportRow r;
-    r.model_input = std::move(in);
-    r.model_output = std::move(out);
-    r.label = label;
-    r.external_id = std::move(id);
-    r.category = std::move(category);
-    return r;
+    return testing_support::import_row(std::move(in), std::move(out), label, std::move(id),
+                                       std::move(category));
   }
-
   static ImportOptions by(std::string reviewer) {
-    ImportOptions o;
-    o.reviewer = std::move(reviewer);
-    o.now_ms = 1000;
-    return o;
+    return testing_support::imported_by(std::move(reviewer));
   }
 
   fs::path dir_;

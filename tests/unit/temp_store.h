@@ -6,11 +6,32 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/store.h"
 
 namespace hitloop::testing_support {
+
+// A row as a CSV import gives it.
+inline ImportRow import_row(std::string in, std::string out, std::optional<Label> label,
+                            std::string id = "", std::string category = "") {
+  ImportRow r;
+  r.model_input = std::move(in);
+  r.model_output = std::move(out);
+  r.label = label;
+  r.external_id = std::move(id);
+  r.category = std::move(category);
+  return r;
+}
+
+// An import whose labels are `reviewer`'s, at a fixed time.
+inline ImportOptions imported_by(std::string reviewer) {
+  ImportOptions o;
+  o.reviewer = std::move(reviewer);
+  o.now_ms = 1000;
+  return o;
+}
 
 class TempStoreTest : public testing::Test {
  protected:

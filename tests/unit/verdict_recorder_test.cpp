@@ -1,11 +1,13 @@
 // The server's verdict writer: bounded, and it says what it drops.
+#include "service/verdict_recorder.h"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
-#include "http/app.h"
+#include "service/shared_store.h"
 
-namespace hitloop::http {
+namespace hitloop::service {
 namespace {
 
 namespace fs = std::filesystem;
@@ -22,19 +24,19 @@ LoggedVerdict verdict(int i) {
   return v;
 }
 
-TEST(VerdictLog, DropsBeyondItsBoundWhileTheStoreIsBusyAndCountsWhatItDropped) {
+TEST(VerdictRecorder, DropsBeyondItsBoundWhileTheStoreIsBusyAndCountsWhatItDropped) {
   fs::path dir = fs::path(testing::TempDir()) / "verdict_log_bound";
   fs::remove_all(dir);
   fs::create_directories(dir);
   SharedStore store(std::move(open_store((dir / "h.db").string())).value());
   std::vector<std::string> said;
   std::mutex said_mu;
-  VerdictLogLimits limits;
+  VerdictRecorderLimits limits;
   limits.max_items = 5;
   const int n = 500;
   int accepted = 0;
   {
-    VerdictLog log(
+    VerdictRecorder log(
         store,
         [&](const std::string& line) {
           std::lock_guard lock(said_mu);
@@ -60,14 +62,14 @@ TEST(VerdictLog, DropsBeyondItsBoundWhileTheStoreIsBusyAndCountsWhatItDropped) {
   fs::remove_all(dir);
 }
 
-TEST(VerdictLog, BoundsTheQueuedTextInBytesToo) {
+TEST(VerdictRecorder, BoundsTheQueuedTextInBytesToo) {
   fs::path dir = fs::path(testing::TempDir()) / "verdict_log_bytes";
   fs::remove_all(dir);
   fs::create_directories(dir);
   SharedStore store(std::move(open_store((dir / "h.db").string())).value());
-  VerdictLogLimits limits;
+  VerdictRecorderLimits limits;
   limits.max_bytes = 4096;
-  VerdictLog log(
+  VerdictRecorder log(
       store, [](const std::string&) {}, limits);
   LoggedVerdict big = verdict(1);
   big.session.model_output.assign(5000, 'x');  // alone over the bound
@@ -79,4 +81,4 @@ TEST(VerdictLog, BoundsTheQueuedTextInBytesToo) {
 }
 
 }  // namespace
-}  // namespace hitloop::http
+}  // namespace hitloop::service
