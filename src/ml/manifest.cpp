@@ -64,6 +64,7 @@ std::optional<double> opt_from(const json& j, const char* key) {
 
 json recipe_json(const Recipe& r) {
   json j = {{"kind", r.kind}, {"seed", r.seed}};
+  if (r.kind == "embed") j["base"] = r.encoder.base_dir;
   if (r.kind == "encoder") {
     const EncoderTrainOptions& e = r.encoder;
     j.update({{"base", e.base_dir},
@@ -142,20 +143,23 @@ std::vector<uint64_t> row_keys(const std::vector<Example>& examples) {
   return keys;
 }
 
+bool uses_base_checkpoint(std::string_view kind) { return kind == "encoder" || kind == "embed"; }
+
 Status validate_recipe(const Recipe& r, bool cli) {
   auto name = [cli](const char* flag, const char* field) {
     return std::string(cli ? flag : field);
   };
   HITLOOP_RETURN_IF_ERROR(find_evaluator(r.kind).status());
-  if (r.kind != "encoder") return Status::Ok();
+  if (!uses_base_checkpoint(r.kind)) return Status::Ok();
   const EncoderTrainOptions& e = r.encoder;
   if (e.base_dir.empty()) {
-    return InvalidArgument("kind encoder needs " + name("--base DIR", "\"base\"") +
+    return InvalidArgument("kind " + r.kind + " needs " + name("--base DIR", "\"base\"") +
                            " (a local HF DistilBERT/BERT checkpoint directory)");
   }
   if (!std::filesystem::exists(std::filesystem::path(e.base_dir) / "config.json")) {
     return InvalidArgument(e.base_dir + ": not a HF checkpoint directory (no config.json)");
   }
+  if (r.kind != "encoder") return Status::Ok();
   if (e.epochs < 1 || e.epochs > 1000) {
     return InvalidArgument(name("--epochs", "epochs") + " must be 1..1000");
   }

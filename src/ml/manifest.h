@@ -22,8 +22,13 @@ constexpr int kManifestFormat = 1;
 struct Recipe {
   std::string kind = "ngram";
   uint64_t seed = 1;
-  EncoderTrainOptions encoder;  // kind "encoder" only; base_dir is absolute
+  EncoderTrainOptions
+      encoder;  // kind "encoder" (kind "embed": base_dir only); base_dir is absolute
 };
+
+// Kinds trained from a base checkpoint (--base): "encoder" fine-tunes it,
+// "embed" embeds with it frozen. Their recipes record the base.
+bool uses_base_checkpoint(std::string_view kind);
 
 // Checks a recipe before any work: a known kind; for an encoder, a base
 // directory with a config.json and settings in range. `cli` names the

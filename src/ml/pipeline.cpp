@@ -115,7 +115,7 @@ Recipe recipe_of(const Evaluator& evaluator, const TrainOptions& options) {
   Recipe r;
   r.kind = std::string(evaluator.kind());
   r.seed = options.seed;
-  if (r.kind == "encoder") r.encoder = options.encoder;
+  if (uses_base_checkpoint(r.kind)) r.encoder = options.encoder;
   return r;
 }
 
