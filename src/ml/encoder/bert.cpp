@@ -133,6 +133,14 @@ class Bert final : public SequenceClassifier {
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                         const torch::Tensor& attention_mask) override {
     const EncoderConfig& c = config();
+    torch::Tensor x = hidden_states(input_ids, token_type_ids, attention_mask);
+    torch::Tensor pooled = torch::tanh(bert_->pooler->dense(x.select(1, 0)));
+    return classifier_(torch::dropout(pooled, c.classifier_dropout, is_training()));
+  }
+
+  torch::Tensor hidden_states(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                              const torch::Tensor& attention_mask) override {
+    const EncoderConfig& c = config();
     const bool train = is_training();
     const int64_t t = input_ids.size(1);
     TORCH_CHECK(t <= c.max_positions, "sequence of ", t, " tokens is longer than the ",
@@ -145,8 +153,7 @@ class Bert final : public SequenceClassifier {
     x = torch::dropout(e.LayerNorm(x), c.hidden_dropout, train);
     torch::Tensor mask_bias = mask_to_bias(attention_mask);
     for (auto& layer : bert_->encoder->layers) x = layer->forward(x, mask_bias);
-    torch::Tensor pooled = torch::tanh(bert_->pooler->dense(x.select(1, 0)));
-    return classifier_(torch::dropout(pooled, c.classifier_dropout, train));
+    return x;
   }
 
   std::vector<std::string> head_prefixes() const override {

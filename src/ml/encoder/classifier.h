@@ -22,6 +22,11 @@ class SequenceClassifier : public torch::nn::Module {
   // Returns logits [B, num_labels].
   virtual torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                                 const torch::Tensor& attention_mask) = 0;
+  // The body's last hidden states [B, T, hidden], before the task head:
+  // what a sentence-transformers model pools into a sentence embedding.
+  virtual torch::Tensor hidden_states(const torch::Tensor& input_ids,
+                                      const torch::Tensor& token_type_ids,
+                                      const torch::Tensor& attention_mask) = 0;
   // Name prefixes of the task head: what a base checkpoint (a plain
   // distilbert-base-uncased download) lacks and gets freshly initialised.
   virtual std::vector<std::string> head_prefixes() const = 0;

@@ -189,4 +189,22 @@ EncoderConfig distilbert_base_config() {
   return c;
 }
 
+EncoderConfig minilm_l6_config() {
+  EncoderConfig c;
+  c.architecture = Architecture::kBert;
+  c.vocab_size = 30522;
+  c.hidden = 384;
+  c.layers = 6;
+  c.heads = 12;
+  c.intermediate = 1536;
+  c.max_positions = 512;
+  c.type_vocab_size = 2;
+  c.raw_json = R"({"architectures": ["BertModel"], "attention_probs_dropout_prob": 0.1,
+  "hidden_act": "gelu", "hidden_dropout_prob": 0.1, "hidden_size": 384, "initializer_range": 0.02,
+  "intermediate_size": 1536, "layer_norm_eps": 1e-12, "max_position_embeddings": 512,
+  "model_type": "bert", "num_attention_heads": 12, "num_hidden_layers": 6, "pad_token_id": 0,
+  "position_embedding_type": "absolute", "type_vocab_size": 2, "vocab_size": 30522})";
+  return c;
+}
+
 }  // namespace hitloop::ml::encoder

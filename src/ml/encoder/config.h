@@ -59,4 +59,9 @@ std::string config_to_json(const EncoderConfig& config);
 // the bert-base-uncased vocabulary size; used by the benchmark and tests.
 EncoderConfig distilbert_base_config();
 
+// A BERT config of all-MiniLM-L6-v2's size (6 layers, 384, 12 heads, FFN
+// 1536, 512 positions) with the same vocabulary size; used by the embed
+// kind's benchmark.
+EncoderConfig minilm_l6_config();
+
 }  // namespace hitloop::ml::encoder

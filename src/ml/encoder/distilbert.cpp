@@ -98,8 +98,18 @@ class DistilBert final : public SequenceClassifier {
     classifier_ = register_module("classifier", Linear(c.hidden, c.num_labels));
   }
 
-  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& /*token_type_ids*/,
+  torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                         const torch::Tensor& attention_mask) override {
+    const EncoderConfig& c = config();
+    torch::Tensor cls = hidden_states(input_ids, token_type_ids, attention_mask).select(1, 0);
+    torch::Tensor h = torch::relu(pre_classifier_(cls));
+    h = torch::dropout(h, c.classifier_dropout, is_training());
+    return classifier_(h);
+  }
+
+  torch::Tensor hidden_states(const torch::Tensor& input_ids,
+                              const torch::Tensor& /*token_type_ids*/,
+                              const torch::Tensor& attention_mask) override {
     const EncoderConfig& c = config();
     const bool train = is_training();
     const int64_t t = input_ids.size(1);
@@ -111,10 +121,7 @@ class DistilBert final : public SequenceClassifier {
     x = torch::dropout(e.LayerNorm(x), c.hidden_dropout, train);
     torch::Tensor mask_bias = mask_to_bias(attention_mask);
     for (auto& block : distilbert_->transformer->blocks) x = block->forward(x, mask_bias);
-    torch::Tensor cls = x.select(1, 0);
-    torch::Tensor h = torch::relu(pre_classifier_(cls));
-    h = torch::dropout(h, c.classifier_dropout, train);
-    return classifier_(h);
+    return x;
   }
 
   std::vector<std::string> head_prefixes() const override {

@@ -20,9 +20,13 @@ constexpr int kDefaultMaxLength = 128;
 // kTokensPerBatch, so long rows go in small batches and short ones in big.
 constexpr size_t kMaxRows = 32;
 constexpr size_t kTokensPerBatch = 4096;
+// And rows x length^2 at most this: the attention scores of a batch (times
+// the heads) stay a few MiB. Larger ones (50 MiB at 16 rows of 256 tokens)
+// are fresh pages from the kernel on every allocation, and faulting them in
+// made embedding long texts 2.5x slower.
+constexpr size_t kAttentionCells = size_t{1} << 18;
 
-const char* const kTokenizerFiles[] = {"vocab.txt", "tokenizer.json", "tokenizer_config.json",
-                                       "special_tokens_map.json"};
+}  // namespace
 
 Status write_file(const fs::path& p, const std::string& content) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
@@ -30,8 +34,6 @@ Status write_file(const fs::path& p, const std::string& content) {
   out.flush();
   return out ? Status::Ok() : IoError(p.string() + ": write failed");
 }
-
-}  // namespace
 
 Result<std::shared_ptr<EncoderState>> open_checkpoint_dir(const std::string& dir,
                                                           int max_length_override) {
@@ -77,6 +79,31 @@ TensorBatch to_tensors(const text::Batch& batch) {
   return {make(batch.input_ids), make(batch.token_type_ids), make(batch.attention_mask)};
 }
 
+void for_each_length_batch(
+    const std::vector<text::Encoding>& enc, int64_t pad_id,
+    const std::function<void(const TensorBatch&, std::span<const size_t>)>& fn) {
+  const size_t n = enc.size();
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return enc[a].size() < enc[b].size(); });
+  size_t start = 0;
+  while (start < n) {
+    // Sorted by length, so the last row of a batch is its longest.
+    size_t end = start + 1;
+    while (end < n && end - start < kMaxRows &&
+           (end - start + 1) * enc[order[end]].size() <= kTokensPerBatch &&
+           (end - start + 1) * enc[order[end]].size() * enc[order[end]].size() <= kAttentionCells) {
+      ++end;
+    }
+    std::vector<text::Encoding> rows;
+    for (size_t i = start; i < end; ++i) rows.push_back(enc[order[i]]);
+    fn(to_tensors(text::pad_to_longest(rows, pad_id)),
+       std::span<const size_t>(order).subspan(start, end - start));
+    start = end;
+  }
+}
+
 torch::Tensor infer_logits(const EncoderState& state, std::span<const TextPair> pairs) {
   adopt_thread_setting();
   c10::InferenceMode guard;
@@ -86,28 +113,14 @@ torch::Tensor infer_logits(const EncoderState& state, std::span<const TextPair> 
     enc[i] = state.tokenizer->encode(pairs[i].input, pairs[i].output,
                                      static_cast<size_t>(state.max_length));
   }
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return enc[a].size() < enc[b].size(); });
   torch::Tensor out = torch::empty({static_cast<int64_t>(n), 2});
-  size_t start = 0;
-  while (start < n) {
-    // Sorted by length, so the last row of a batch is its longest.
-    size_t end = start + 1;
-    while (end < n && end - start < kMaxRows &&
-           (end - start + 1) * enc[order[end]].size() <= kTokensPerBatch) {
-      ++end;
-    }
-    std::vector<text::Encoding> rows;
-    for (size_t i = start; i < end; ++i) rows.push_back(enc[order[i]]);
-    TensorBatch b = to_tensors(text::pad_to_longest(rows, state.tokenizer->pad_id()));
-    torch::Tensor logits = state.net->forward(b.input_ids, b.token_type_ids, b.attention_mask);
-    for (size_t i = start; i < end; ++i) {
-      out[static_cast<int64_t>(order[i])].copy_(logits[static_cast<int64_t>(i - start)]);
-    }
-    start = end;
-  }
+  for_each_length_batch(
+      enc, state.tokenizer->pad_id(), [&](const TensorBatch& b, std::span<const size_t> rows) {
+        torch::Tensor logits = state.net->forward(b.input_ids, b.token_type_ids, b.attention_mask);
+        for (size_t i = 0; i < rows.size(); ++i) {
+          out[static_cast<int64_t>(rows[i])].copy_(logits[static_cast<int64_t>(i)]);
+        }
+      });
   return out;
 }
 

@@ -5,10 +5,13 @@
 
 #include <torch/torch.h>
 
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "ml/encoder/classifier.h"
 #include "ml/encoder/config.h"
@@ -16,6 +19,13 @@
 #include "text/wordpiece_tokenizer.h"
 
 namespace hitloop::ml::encoder {
+
+// The tokenizer files a checkpoint may have; an artifact keeps those it had.
+inline constexpr const char* kTokenizerFiles[] = {
+    "vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"};
+
+// Writes `content` to `p`, replacing it.
+Status write_file(const std::filesystem::path& p, const std::string& content);
 
 struct EncoderState {
   EncoderConfig config;
@@ -35,6 +45,13 @@ struct TensorBatch {
   torch::Tensor input_ids, token_type_ids, attention_mask;
 };
 TensorBatch to_tensors(const text::Batch& batch);
+
+// Calls `fn` on the encodings in batches: sorted by length, at most 32 rows,
+// 4,096 tokens and rows x length^2 of 2^18 each (256 tokens: 4 rows),
+// padded to the batch's longest, so that no row is padded beyond it. `rows` are the batch's rows as indices into `enc`.
+void for_each_length_batch(
+    const std::vector<text::Encoding>& enc, int64_t pad_id,
+    const std::function<void(const TensorBatch& batch, std::span<const size_t> rows)>& fn);
 
 // Logits [N, 2] for pairs, in input order, in inference mode: rows sorted
 // by length and batched so that no row is padded beyond its batch's longest.
