@@ -22,8 +22,8 @@ constexpr int kManifestFormat = 1;
 struct Recipe {
   std::string kind = "ngram";
   uint64_t seed = 1;
-  EncoderTrainOptions
-      encoder;  // kind "encoder" (kind "embed": base_dir only); base_dir is absolute
+  // Kind "encoder"; kind "embed" uses base_dir only. base_dir is absolute.
+  EncoderTrainOptions encoder;
 };
 
 // Kinds trained from a base checkpoint (--base): "encoder" fine-tunes it,
