@@ -38,7 +38,7 @@ if [ "${ACTIVE_LEARNING:-1}" != 0 ]; then
   echo "== active learning: review queue vs random labels (AUROC by labels used) =="
   "$here/active_learning.sh" "$build"
 fi
-for extra in "$here"/encoder.sh; do
+for extra in "$here"/encoder.sh "$here"/embed.sh; do
   [ -x "$extra" ] && "$extra" "$build"
 done
 exit 0
