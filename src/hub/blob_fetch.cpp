@@ -69,7 +69,44 @@ class BlobLock {
   int fd_ = -1;
 };
 
-// Streams one attempt's bytes onto the end of the .incomplete file.
+// libsodium's streaming SHA-256.
+class Sha256 {
+ public:
+  Sha256() {
+    static const bool ready = sodium_init() >= 0;  // picks the implementation, once
+    (void)ready;
+    crypto_hash_sha256_init(&state_);
+  }
+  void update(std::string_view bytes) {
+    crypto_hash_sha256_update(&state_, reinterpret_cast<const unsigned char*>(bytes.data()),
+                              bytes.size());
+  }
+  // Feeds the whole content of `path`.
+  Status update_from_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return IoError("cannot read " + path.string());
+    std::vector<char> buf(1 << 20);
+    while (in) {
+      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+      update({buf.data(), static_cast<size_t>(in.gcount())});
+    }
+    return in.bad() ? IoError("cannot read " + path.string()) : Status::Ok();
+  }
+  std::string hex() {
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_final(&state_, digest);
+    char out[2 * crypto_hash_sha256_BYTES + 1];
+    sodium_bin2hex(out, sizeof out, digest, sizeof digest);
+    return out;
+  }
+
+ private:
+  crypto_hash_sha256_state state_;
+};
+
+// Streams one attempt's bytes onto the end of the .incomplete file, hashing
+// them on the way (the bytes already there first), so that verifying a
+// download costs no second pass over it.
 class IncompleteFile {
  public:
   IncompleteFile(fs::path path, int64_t expected) : path_(std::move(path)), expected_(expected) {}
@@ -91,6 +128,7 @@ class IncompleteFile {
                 write_failed_ = true;
                 return false;
               }
+              sha_.update(bytes);
               written_ += static_cast<int64_t>(bytes.size());
               progress(written_);
               return true;
@@ -108,6 +146,8 @@ class IncompleteFile {
     }
     return Status::Ok();
   }
+  // The sha256 of the whole file, once closed after a transfer that started.
+  std::string sha256_hex() { return sha_.hex(); }
 
  private:
   // A 200 to a Range request starts over; a 206 must start where we asked.
@@ -116,6 +156,7 @@ class IncompleteFile {
       return IoError("the server resumed at byte " + std::to_string(start) + ", not " +
                      std::to_string(asked));
     }
+    if (start > 0) HITLOOP_RETURN_IF_ERROR(sha_.update_from_file(path_));
     out_ = std::fopen(path_.c_str(), start == 0 ? "wb" : "ab");
     if (!out_) return IoError("cannot write " + path_.string());
     written_ = start;
@@ -129,6 +170,7 @@ class IncompleteFile {
   Status refused_;  // by begin(): a resume at the wrong offset, an unwritable file
   bool overrun_ = false;
   bool write_failed_ = false;
+  Sha256 sha_;
 };
 
 Status check_space(const fs::path& dir, int64_t needed) {
@@ -150,14 +192,17 @@ bool retryable(const Result<HttpResponse>& r, const Status& local) {
   return r->status >= 500 || r->status == 429;
 }
 
-Status verify(const fs::path& incomplete, const RemoteFile& file) {
+// `sha`: the content's sha256 if the transfer computed it, else "".
+Status verify(const fs::path& incomplete, const RemoteFile& file, std::string sha) {
   int64_t size = size_on_disk(incomplete);
   if (size != file.size) {
     return IoError(file.name + ": " + std::to_string(size) + " bytes received, " +
                    std::to_string(file.size) + " announced");
   }
   if (!is_sha256_hex(file.etag)) return Status::Ok();  // a git blob: its size is all we check
-  HITLOOP_ASSIGN_OR_RETURN(std::string sha, file_sha256(incomplete));
+  if (sha.empty()) {
+    HITLOOP_ASSIGN_OR_RETURN(sha, file_sha256(incomplete));
+  }
   if (sha != file.etag) {
     return IoError(file.name + ": sha256 mismatch, refused (the hub announced " + file.etag +
                    ", the download has " + sha + ")");
@@ -165,9 +210,10 @@ Status verify(const fs::path& incomplete, const RemoteFile& file) {
   return Status::Ok();
 }
 
-// One attempt at the remaining bytes, appended to `incomplete`.
+// One attempt at the remaining bytes, appended to `incomplete`; `sha` gets
+// the whole file's sha256 when the attempt completes it.
 Status transfer(const HttpClient& http, const RemoteFile& file, const fs::path& incomplete,
-                DownloadObserver& observer, bool* may_retry) {
+                DownloadObserver& observer, bool* may_retry, std::string* sha) {
   int64_t offset = std::max<int64_t>(size_on_disk(incomplete), 0);
   *may_retry = false;
   if (offset >= file.size && offset > 0) return Status::Ok();  // verify decides
@@ -184,6 +230,7 @@ Status transfer(const HttpClient& http, const RemoteFile& file, const fs::path& 
     *may_retry = true;
     return IoError(file.name + ": the transfer ended early");
   }
+  *sha = out.sha256_hex();
   return Status::Ok();
 }
 
@@ -238,22 +285,9 @@ Result<RemoteFile> fetch_file_metadata(const HttpClient& http, const std::string
 }
 
 Result<std::string> file_sha256(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read " + path.string());
-  crypto_hash_sha256_state state;
-  crypto_hash_sha256_init(&state);
-  std::vector<char> buf(1 << 20);
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    crypto_hash_sha256_update(&state, reinterpret_cast<unsigned char*>(buf.data()),
-                              static_cast<unsigned long long>(in.gcount()));
-  }
-  if (in.bad()) return IoError("cannot read " + path.string());
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256_final(&state, digest);
-  char hex[2 * crypto_hash_sha256_BYTES + 1];
-  sodium_bin2hex(hex, sizeof hex, digest, sizeof digest);
-  return std::string(hex);
+  Sha256 sha;
+  HITLOOP_RETURN_IF_ERROR(sha.update_from_file(path));
+  return sha.hex();
 }
 
 Status fetch_blob(const HttpClient& http, const HfCache& cache, const std::string& repo_id,
@@ -269,9 +303,10 @@ Status fetch_blob(const HttpClient& http, const HfCache& cache, const std::strin
   if (size_on_disk(incomplete) > file.size) fs::remove(incomplete, ec);
   HITLOOP_RETURN_IF_ERROR(
       check_space(blob.parent_path(), file.size - std::max<int64_t>(size_on_disk(incomplete), 0)));
+  std::string sha;
   for (int attempt = 1;; ++attempt) {
     bool may_retry = false;
-    Status st = transfer(http, file, incomplete, observer, &may_retry);
+    Status st = transfer(http, file, incomplete, observer, &may_retry, &sha);
     if (st.ok()) break;
     if (!may_retry || attempt == kAttempts) {
       if (!may_retry && st.code() == StatusCode::kIoError) fs::remove(incomplete, ec);
@@ -281,7 +316,7 @@ Status fetch_blob(const HttpClient& http, const HfCache& cache, const std::strin
                   std::to_string(kAttempts) + ")");
     std::this_thread::sleep_for(std::chrono::milliseconds(250 << (attempt - 1)));
   }
-  Status verified = verify(incomplete, file);
+  Status verified = verify(incomplete, file, sha);
   if (!verified.ok()) {
     fs::remove(incomplete, ec);
     return verified;

@@ -59,7 +59,9 @@ void FakeHub::add_repo(const std::string& repo_id, const std::string& commit,
   repo.revisions[revision] = commit;
   repo.revisions[commit] = commit;
   for (const auto& [name, content] : files) {
-    if (is_lfs(name)) blobs_[sha256(content)] = {name, content};
+    if (!is_lfs(name)) continue;
+    repo.lfs_sha[name] = sha256(content);
+    blobs_[repo.lfs_sha[name]] = {name, content};
   }
   repo.files = std::move(files);
 }
@@ -166,7 +168,7 @@ void FakeHub::serve_resolve(const httplib::Request& req, httplib::Response& res)
   const std::string& content = repo->second.files.at(name);
   res.set_header("X-Repo-Commit", repo->second.commit);
   if (is_lfs(name)) {
-    std::string sha = sha256(content);
+    const std::string& sha = repo->second.lfs_sha.at(name);
     res.status = 302;
     res.set_header("Location", endpoint() + "/cdn/" + sha);
     res.set_header("X-Linked-Etag", "\"" + sha + "\"");

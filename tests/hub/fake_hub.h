@@ -51,6 +51,7 @@ class FakeHub {
     std::string commit;
     std::map<std::string, std::string> revisions;  // revision -> commit
     std::map<std::string, std::string> files;
+    std::map<std::string, std::string> lfs_sha;  // name -> sha256, for LFS files
     std::vector<std::string> extra_names;
     std::string api_body;
   };
