@@ -29,7 +29,7 @@ int run_predict(Context& ctx, const Args& args) {
   if (args.has("--json")) {
     nlohmann::ordered_json j;
     j["good"] = good ? 1 : 0;
-    j["score"] = std::round(score * 1e4) / 1e4;
+    j["score"] = score;  // full precision (json_tidy.h)
     j["model"] = model->name;
     if (args.has("--explain")) {
       nlohmann::ordered_json list = nlohmann::ordered_json::array();

@@ -1,7 +1,7 @@
 // `score FILE`: batch-score a CSV/JSONL and write it back with `score` and
 // `predicted_good`. Rows are validated by the dataset reader first (same
 // errors as import); the output keeps every original column.
-#include <cstdio>
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "cli/ml_common.h"
@@ -11,10 +11,11 @@
 namespace hitloop::cli {
 namespace {
 
+// Full precision: the shortest text that reads back as the same double.
 std::string format_score(double s) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.4f", s);
-  return buf;
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, s);
+  return std::string(buf, res.ptr);
 }
 
 std::string csv_with_scores(std::string_view data, const std::vector<double>& scores,
@@ -57,10 +58,10 @@ std::string jsonl_with_scores(std::string_view data, const std::vector<double>& 
     pos = end + 1;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
     auto obj = nlohmann::ordered_json::parse(line);
-    obj["score"] = std::round(scores[row] * 1e4) / 1e4;
+    obj["score"] = scores[row];
     obj["predicted_good"] = model.is_good(scores[row]) ? 1 : 0;
     ++row;
-    out += obj.dump();
+    out += obj.dump();  // the row as it came, the score at full precision
     out += '\n';
   }
   return out;

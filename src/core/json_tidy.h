@@ -1,13 +1,17 @@
 // Figures for people and dashboards: JSON numbers without float noise
 // (0.148604, not 0.14860400000000001; 0, not -6.47e-17). Used where JSON
 // leaves the program (CLI --json, HTTP replies), never for stored artifacts,
-// which keep full precision.
+// which keep full precision. A model's score (any member named "score") is
+// data, not a figure: it is written at full precision (the shortest text
+// that reads back as the same double), so that users can check calibration
+// and parity downstream.
 #pragma once
 
 #include <charconv>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 namespace hitloop {
 
@@ -30,19 +34,25 @@ void tidy_numbers(Json& j) {
 
 namespace detail {
 
+inline constexpr std::string_view kExactKey = "score";
+
+inline void write_double(double v, std::string& out) {
+  if (!std::isfinite(v)) {
+    out += "null";  // as nlohmann writes them
+    return;
+  }
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, res.ptr);
+}
+
 // nlohmann's float printer (Grisu2) is not always the shortest that
 // round-trips (it prints 0.148604 as 0.14860400000000001); std::to_chars is.
 template <typename Json>
-void write_tidy(const Json& j, std::string& out) {
+void write_tidy(const Json& j, std::string& out, bool exact = false) {
   if (j.is_number_float()) {
-    double v = tidy_figure(j.template get<double>());
-    if (!std::isfinite(v)) {
-      out += "null";  // as nlohmann writes them
-      return;
-    }
-    char buf[64];
-    auto res = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, res.ptr);
+    double v = j.template get<double>();
+    write_double(exact ? v : tidy_figure(v), out);
   } else if (j.is_object()) {
     out += '{';
     bool first = true;
@@ -51,7 +61,7 @@ void write_tidy(const Json& j, std::string& out) {
       first = false;
       out += Json(it.key()).dump();
       out += ':';
-      write_tidy(it.value(), out);
+      write_tidy(it.value(), out, it.key() == kExactKey);
     }
     out += '}';
   } else if (j.is_array()) {

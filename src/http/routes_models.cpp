@@ -36,7 +36,7 @@ Result<ml::TextPair> pair_of(const Json& item, const std::string& where) {
 
 Json verdict(const ml::LoadedModel& model, double score) {
   bool good = model.is_good(score);
-  return {{"score", std::round(score * 1e6) / 1e6},
+  return {{"score", score},  // full precision (json_tidy.h)
           {"good", good},
           {"decision", good ? "pass" : "fail"}};
 }

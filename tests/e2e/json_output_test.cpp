@@ -1,5 +1,6 @@
 // What --json prints is read by people and scripts: figures without float
-// noise (0.683077, not 0.683076923076923; 0, not -6.47e-17).
+// noise (0.683077, not 0.683076923076923; 0, not -6.47e-17). A model's
+// score is data, not a figure: it keeps full precision.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -12,11 +13,12 @@ namespace {
 namespace fs = std::filesystem;
 
 // Numbers with more than six decimals, or in exponent form (strings, such
-// as checksums, left out).
+// as checksums, and scores left out).
 std::string noisy_numbers(const std::string& text) {
+  static const std::regex scores(R"("score":-?[0-9.eE+-]+)");
   static const std::regex strings(R"("([^"\\]|\\.)*")");
   static const std::regex noisy(R"((-?\d+\.\d{7,}|-?\d(\.\d+)?[eE][-+]?\d+))");
-  std::string json = std::regex_replace(text, strings, "\"\"");
+  std::string json = std::regex_replace(std::regex_replace(text, scores, ""), strings, "\"\"");
   std::string found;
   for (std::sregex_iterator it(json.begin(), json.end(), noisy), end; it != end; ++it) {
     found += it->str() + " ";

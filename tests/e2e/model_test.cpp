@@ -1,6 +1,8 @@
 // End-to-end: train -> eval -> predict -> score with the built binary.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/csv.h"
@@ -87,6 +89,37 @@ TEST_F(Models, PredictFromADirectoryAndFromAVersionAgree) {
   ASSERT_EQ(by_dir.exit_code, 0) << by_dir.err;
   EXPECT_EQ(nlohmann::json::parse(by_version.out)["score"],
             nlohmann::json::parse(by_dir.out)["score"]);
+}
+
+TEST_F(Models, PredictAndScoreGiveTheSameScoreAtFullPrecision) {
+  ASSERT_EQ(hl({"train", "--data", kExamples}).exit_code, 0);
+  RunResult predict = hl({"predict", "--input", "Where is my order NW-123456?", "--output",
+                          "It ships tomorrow.", "--json"});
+  ASSERT_EQ(predict.exit_code, 0) << predict.err;
+  const double p = nlohmann::json::parse(predict.out)["score"].get<double>();
+  // Rounded output (4 or 6 decimals) would lose what a calibration or
+  // parity check downstream needs.
+  EXPECT_NE(p, std::round(p * 1e6) / 1e6) << predict.out;
+
+  const std::string rows = (dir_ / "rows.jsonl").string();
+  std::ofstream(rows) << R"({"model_input":"Where is my order NW-123456?",)"
+                      << R"("model_output":"It ships tomorrow.","good":1})"
+                      << "\n";
+  const std::string csv = (dir_ / "rows.csv").string();
+  std::ofstream(csv) << "model_input,model_output,good\n"
+                     << "Where is my order NW-123456?,It ships tomorrow.,1\n";
+  RunResult jsonl = hl({"score", rows, "-o", rows + ".scored"});
+  ASSERT_EQ(jsonl.exit_code, 0) << jsonl.err;
+  EXPECT_EQ(nlohmann::json::parse(read_text(rows + ".scored"))["score"].get<double>(), p);
+
+  RunResult table = hl({"score", csv, "-o", csv + ".scored"});
+  ASSERT_EQ(table.exit_code, 0) << table.err;
+  CsvReader reader(read_text(csv + ".scored"), 1 << 20);
+  CsvRecord rec;
+  std::string error;
+  ASSERT_TRUE(reader.next(rec, error));  // the header
+  ASSERT_TRUE(reader.next(rec, error)) << error;
+  EXPECT_EQ(std::stod(std::string(rec.fields[rec.fields.size() - 2])), p);
 }
 
 TEST_F(Models, SameSeedAndDataGiveTheSameHeldOutMetrics) {

@@ -28,5 +28,15 @@ TEST(JsonTidy, ReachesNumbersNestedInArraysAndObjects) {
   EXPECT_EQ(tidy_dump(j), R"({"rows":[{"x":0.8},0]})");
 }
 
+TEST(JsonTidy, WritesScoresAtFullPrecisionInTheirShortestForm) {
+  const double score = 0.7310585786300049;  // sigmoid(1)
+  nlohmann::ordered_json j = {
+      {"score", score}, {"auroc", 0.1 + 0.2}, {"results", {{{"score", 1.0 / 3}}}}};
+  std::string text = tidy_dump(j);
+  EXPECT_EQ(text,
+            R"({"score":0.7310585786300049,"auroc":0.3,"results":[{"score":0.3333333333333333}]})");
+  EXPECT_EQ(nlohmann::json::parse(text)["score"].get<double>(), score);
+}
+
 }  // namespace
 }  // namespace hitloop
