@@ -105,10 +105,13 @@ Command train_command() {
            "as the next version. The first model is\n"
            "activated; later ones only with --activate. A model that ranks held-out data\n"
            "worse than chance (AUROC < 0.5) is never activated without --activate.\n\n"
-           "--kind encoder fine-tunes the HF DistilBERT/BERT checkpoint in --base DIR on\n"
+           "--kind encoder fine-tunes the HF DistilBERT/BERT checkpoint --base NAME|DIR on\n"
            "[CLS] input [SEP] output [SEP] (defaults: the reference recipe). It validates\n"
            "itself on one 80/20 split, keeps the best epoch, and that model is saved\n"
-           "(no refit); the artifact is a HF directory that transformers also loads.",
+           "(no refit); the artifact is a HF directory that transformers also loads.\n\n"
+           "--kind embed embeds input and output once with the frozen sentence-transformers\n"
+           "model --base NAME|DIR (pooled as its modules.json says) and trains a logistic\n"
+           "head on them: seconds to retrain, embeddings cached per encoder.",
            train_flags(), 0, 0},
           run};
 }

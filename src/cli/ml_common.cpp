@@ -47,10 +47,11 @@ Result<std::vector<ml::Example>> examples_from_store(Store& store) {
 
 const std::vector<Flag>& recipe_flags() {
   static const std::vector<Flag> flags = {
-      {"--kind", "ngram|encoder", "model kind (default ngram)"},
+      {"--kind", "ngram|encoder|embed",
+       "model kind (default ngram; docs/ngram.md, docs/encoder.md)"},
       {"--base", "NAME|DIR",
-       "encoder: the HF checkpoint to fine-tune: a directory, or a hub model (ORG/NAME[@REV]) "
-       "from the HF cache, downloaded if missing (docs/encoder.md)"},
+       "encoder/embed: the HF checkpoint to fine-tune or embed with: a directory, or a hub "
+       "model (ORG/NAME[@REV]) from the HF cache, downloaded if missing (docs/encoder.md)"},
       {"--epochs", "N", "encoder: passes over the data (default 3)"},
       {"--lr", "X", "encoder: peak learning rate of AdamW (default 2e-5)"},
       {"--batch-size", "N", "encoder: examples per step (default 8)"},
