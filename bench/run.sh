@@ -21,6 +21,9 @@ if command -v sqlite3 >/dev/null && [ -f "$csv" ]; then
   awk -v r="$rows" -v s="$start" -v e="$end" 'BEGIN { printf "  reference: sqlite3 .import   %10.0f rows/s\n", r / (e - s) }'
 fi
 
+echo "== the binary: start-up and import, process start to exit =="
+"$build/bench/startup_bench" 100000 5
+
 echo "== n-gram evaluator speed =="
 "$build/bench/ngram_speed_bench" 10000
 

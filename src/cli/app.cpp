@@ -11,10 +11,6 @@
 
 #include "cli/command.h"
 #include "core/clock.h"
-#ifdef HITLOOP_HAVE_ENCODER
-#include "ml/encoder/embed_evaluator.h"
-#include "ml/encoder/encoder_evaluator.h"
-#endif
 
 namespace hitloop::cli {
 
@@ -131,10 +127,6 @@ int run_help(const std::vector<std::string>& topics, std::ostream& out, std::ost
 }  // namespace
 
 int run_app(const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-#ifdef HITLOOP_HAVE_ENCODER
-  ml::encoder::register_encoder_evaluator();
-  ml::encoder::register_embed_evaluator();
-#endif
   const char* env_db = std::getenv("HITLOOP_DB");
   Context ctx{env_db && *env_db ? env_db : "hitloop.db", out, err};
   size_t i = 0;

@@ -1,11 +1,14 @@
-// The table of evaluator kinds. The n-gram evaluator is built in; kinds that
-// live in optional libraries (the libtorch encoder) register themselves
-// through register_evaluator() when the binary that links them starts.
+// The table of evaluator kinds. The n-gram evaluator is built in; the
+// libtorch kinds (encoder, embed) register themselves through
+// register_evaluator() when the module that holds them is loaded, which
+// find_evaluator() does the first time it is asked for a kind it lacks.
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "ml/evaluator.h"
 #include "ml/ngram/ngram_evaluator.h"
+#include "ml/torch_module.h"
 
 namespace hitloop::ml {
 namespace {
@@ -28,13 +31,36 @@ void register_evaluator(const Evaluator* evaluator) {
   table()[std::string(evaluator->kind())] = evaluator;
 }
 
-Result<const Evaluator*> find_evaluator(std::string_view kind) {
+namespace {
+
+std::optional<const Evaluator*> lookup(std::string_view kind) {
   std::lock_guard lock(table_mutex());
   auto it = table().find(kind);
-  if (it != table().end()) return it->second;
+  if (it == table().end()) return std::nullopt;
+  return it->second;
+}
+
+std::string known_kinds() {
+  std::lock_guard lock(table_mutex());
   std::string known;
   for (const auto& [name, e] : table()) known += (known.empty() ? "" : ", ") + name;
-  return InvalidArgument("unknown model kind \"" + std::string(kind) + "\" (known: " + known + ")");
+  return known;
+}
+
+}  // namespace
+
+Result<const Evaluator*> find_evaluator(std::string_view kind) {
+  if (std::optional<const Evaluator*> e = lookup(kind)) return *e;
+  // Not under the table's lock: the module registers into this table.
+  Status module = load_torch_module();
+  if (std::optional<const Evaluator*> e = lookup(kind)) return *e;
+  if (!module.ok()) {
+    return FailedPrecondition("model kind \"" + std::string(kind) +
+                              "\" is not built in (built in: " + known_kinds() + "); " +
+                              module.message());
+  }
+  return InvalidArgument("unknown model kind \"" + std::string(kind) +
+                         "\" (known: " + known_kinds() + ")");
 }
 
 }  // namespace hitloop::ml

@@ -35,11 +35,19 @@ fs::path fresh_dir(const std::string& name) {
   return d;
 }
 
-RunResult run_hitloop(const std::vector<std::string>& args) {
+RunResult run_hitloop(const std::vector<std::string>& args) { return run_hitloop_env({}, args); }
+
+RunResult run_hitloop_env(const std::vector<std::string>& env,
+                          const std::vector<std::string>& args) {
   static int counter = 0;
   fs::path base = fs::temp_directory_path() /
                   ("hitloop_run_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
-  std::string cmd = quote(HITLOOP_BIN);
+  std::string cmd;
+  for (const auto& e : env) {  // shell assignments: NAME='value'
+    size_t eq = e.find('=');
+    cmd += e.substr(0, eq) + "=" + quote(e.substr(eq + 1)) + " ";
+  }
+  cmd += quote(HITLOOP_BIN);
   for (const auto& a : args) cmd += " " + quote(a);
   cmd +=
       " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";

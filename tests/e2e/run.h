@@ -14,6 +14,9 @@ struct RunResult {
 };
 
 RunResult run_hitloop(const std::vector<std::string>& args);
+// The same with extra environment variables ("NAME=value").
+RunResult run_hitloop_env(const std::vector<std::string>& env,
+                          const std::vector<std::string>& args);
 std::string read_text(const std::filesystem::path& p);
 void write_text(const std::filesystem::path& p, const std::string& data);
 

@@ -194,5 +194,17 @@ TEST(EncoderCli, RetrainContinuesFromTheActiveEncodersBaseAndRecipe) {
   EXPECT_EQ(v2["gate"]["active"]["model"], "v1");
 }
 
+// The other half of tests/e2e/torch_module_test.cpp: an encoder command
+// loads the module from beside the binary, and libtorch with it.
+TEST(EncoderCli, AnEncoderCommandLoadsTheTorchModuleFromBesideTheBinary) {
+  RunResult r = run_hitloop_env({"LD_DEBUG=files"},
+                                {"predict", "--model", kFixtures + "/tiny-distilbert", "--input",
+                                 "Where is my order?", "--output", "It shipped.", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err.substr(r.err.size() > 2000 ? r.err.size() - 2000 : 0);
+  std::string module = (fs::path(HITLOOP_BIN).parent_path() / "hitloop_torch.so").string();
+  EXPECT_NE(r.err.find("file=" + module), std::string::npos);
+  EXPECT_NE(r.err.find("libtorch_cpu.so"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace hitloop::e2e
