@@ -8,7 +8,7 @@
 
 #include "core/dataset.h"
 #include "core/json_tidy.h"
-#include "hub/resolve.h"
+#include "ml/torch_module.h"
 #include "service/loop_service.h"
 #include "store/dataset_queries.h"
 
@@ -62,17 +62,23 @@ const std::vector<Flag>& recipe_flags() {
   return flags;
 }
 
+// Said rather than ignored: the embed kind embeds each text with the token
+// budget its checkpoint was trained with.
+constexpr const char* kEmbedMaxLength =
+    "--max-length applies to --kind encoder; --kind embed cuts each text at the checkpoint's "
+    "max_seq_length (sentence_bert_config.json)";
+
 Result<ml::Recipe> recipe_from_args(const Args& args, ml::Recipe r) {
   r.kind = args.get("--kind", r.kind);
+  if (r.kind == "embed" && args.has("--max-length")) {
+    return InvalidArgument(kEmbedMaxLength);
+  }
   HITLOOP_ASSIGN_OR_RETURN(long long seed, args.get_int("--seed", static_cast<long long>(r.seed)));
   if (seed < 0) return InvalidArgument("--seed must be >= 0");
   r.seed = static_cast<uint64_t>(seed);
   ml::EncoderTrainOptions& e = r.encoder;
   if (args.has("--base")) {  // a directory, else a hub model from the HF cache or downloaded
-    hub::StderrProgress progress;
-    HITLOOP_ASSIGN_OR_RETURN(std::filesystem::path base,
-                             hub::resolve_checkpoint(args.get("--base"), progress));
-    e.base_dir = base.string();
+    HITLOOP_ASSIGN_OR_RETURN(e.base_dir, ml::resolve_base_checkpoint(args.get("--base")));
   }
   HITLOOP_ASSIGN_OR_RETURN(long long epochs, args.get_int("--epochs", e.epochs));
   HITLOOP_ASSIGN_OR_RETURN(long long batch, args.get_int("--batch-size", e.batch_size));

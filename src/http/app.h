@@ -91,7 +91,9 @@ class TrainWorker {
   void on_activate(std::function<void()> f) { on_activate_ = std::move(f); }
 
  private:
-  void run(ml::Recipe recipe, bool gated, bool force);
+  // `hub_base`: a hub model name to resolve first (else the recipe's base
+  // is already a folder).
+  void run(ml::Recipe recipe, bool gated, bool force, const std::string& hub_base);
   SharedStore& store_;
   service::ModelLifecycle lifecycle_;
   std::function<void()> on_activate_;

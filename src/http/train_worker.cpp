@@ -1,10 +1,13 @@
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <type_traits>
 
 #include "core/clock.h"
 #include "http/app.h"
+#include "hub/progress.h"
+#include "ml/torch_module.h"
 #include "service/loop_service.h"
 
 namespace hitloop::http {
@@ -14,7 +17,7 @@ using Json = nlohmann::json;
 
 // The request's fields over `r`, with the CLI flags' meaning; unknown
 // fields and wrong types are refused, so a typo never trains silently.
-Status apply_fields(const Json& body, ml::Recipe& r, bool& force) {
+Status apply_fields(const Json& body, ml::Recipe& r, bool& force, std::string& base) {
   if (!body.is_object()) return InvalidArgument("the body must be a JSON object");
   auto number = [&](const std::string& key, auto& into) -> Status {
     if (!body[key].is_number()) return InvalidArgument("\"" + key + "\" must be a number");
@@ -33,10 +36,7 @@ Status apply_fields(const Json& body, ml::Recipe& r, bool& force) {
     if (key == "kind" || key == "base") {
       if (!value.is_string()) return InvalidArgument("\"" + key + "\" must be a string");
       if (key == "kind") r.kind = value.get<std::string>();
-      if (key == "base") {
-        e.base_dir =
-            std::filesystem::absolute(value.get<std::string>()).lexically_normal().string();
-      }
+      if (key == "base") base = value.get<std::string>();
     } else if (key == "force") {
       if (!value.is_boolean()) return InvalidArgument("\"force\" must be true or false");
       force = value.get<bool>();
@@ -66,6 +66,25 @@ Status apply_fields(const Json& body, ml::Recipe& r, bool& force) {
   return Status::Ok();
 }
 
+// A hub download's progress as the job's lines: the hub's notes, and one
+// line per file when it is complete (a job log has no bar to redraw).
+class JobDownloadNotes : public hub::DownloadObserver {
+ public:
+  explicit JobDownloadNotes(std::function<void(const std::string&)> note)
+      : note_(std::move(note)) {}
+  void note(const std::string& line) override { note_(line); }
+  void bytes(const std::string& file, int64_t done, int64_t total) override {
+    if (total > 0 && done == total && file != last_) {
+      last_ = file;
+      note_("downloaded " + file + " (" + std::to_string(total) + " bytes)");
+    }
+  }
+
+ private:
+  std::function<void(const std::string&)> note_;
+  std::string last_;
+};
+
 }  // namespace
 
 TrainWorker::~TrainWorker() {
@@ -80,18 +99,40 @@ Status TrainWorker::start(const std::string& body, bool gated) {
         recipe, store_.read_with([](Store& st) { return service::active_recipe(st); }));
   }
   bool force = false;
+  std::string base;
+  bool max_length_given = false;
   if (body.find_first_not_of(" \t\r\n") != std::string::npos) {
     Json j = Json::parse(body, nullptr, false);
     if (j.is_discarded()) return InvalidArgument("the body is not valid JSON");
-    HITLOOP_RETURN_IF_ERROR(apply_fields(j, recipe, force));
+    HITLOOP_RETURN_IF_ERROR(apply_fields(j, recipe, force, base));
+    max_length_given = j.contains("max_length");
   }
   if (!gated && force) return InvalidArgument("\"force\" applies to POST /v1/retrain only");
-  HITLOOP_RETURN_IF_ERROR(ml::validate_recipe(recipe, /*cli=*/false));
+  if (recipe.kind == "embed" && max_length_given) {
+    return InvalidArgument(
+        "\"max_length\" applies to kind encoder; kind embed cuts each text at the checkpoint's "
+        "max_seq_length");
+  }
+  // A folder on the server is used as it is; any other "base" is a hub
+  // model name, resolved by the job (from the HF cache, else downloaded),
+  // so that the request never waits for a download.
+  std::string hub_base;
+  std::error_code ec;
+  if (!base.empty() && std::filesystem::is_directory(base, ec)) {
+    recipe.encoder.base_dir = std::filesystem::absolute(base).lexically_normal().string();
+  } else if (!base.empty() && ml::uses_base_checkpoint(recipe.kind)) {
+    hub_base = base;
+    recipe.encoder.base_dir.clear();
+  } else if (!base.empty()) {
+    recipe.encoder.base_dir = base;  // refused below: not a checkpoint folder
+  }
+  HITLOOP_RETURN_IF_ERROR(ml::validate_recipe(
+      recipe, /*cli=*/false, hub_base.empty() ? ml::BaseCheck::kNow : ml::BaseCheck::kLater));
   std::lock_guard lock(mu_);
   if (job_.state == JobState::kRunning) return AlreadyExists("a training job is already running");
   if (thread_.joinable()) thread_.join();
   job_ = TrainJob{JobState::kRunning, recipe.kind, now_ms(), {}, "", ""};
-  thread_ = std::thread(&TrainWorker::run, this, recipe, gated, force);
+  thread_ = std::thread(&TrainWorker::run, this, recipe, gated, force, hub_base);
   return Status::Ok();
 }
 
@@ -100,7 +141,7 @@ TrainJob TrainWorker::snapshot() const {
   return job_;
 }
 
-void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
+void TrainWorker::run(ml::Recipe recipe, bool gated, bool force, const std::string& hub_base) {
   auto note = [this](const std::string& line) {
     std::lock_guard lock(mu_);
     job_.progress.push_back(line);
@@ -111,6 +152,15 @@ void TrainWorker::run(ml::Recipe recipe, bool gated, bool force) {
     job_.error = st.ok() ? "" : st.message();
     job_.model = st.ok() && version ? "v" + std::to_string(version) : "";
   };
+  if (!hub_base.empty()) {
+    JobDownloadNotes notes(note);
+    Result<std::string> dir = ml::resolve_base_checkpoint(hub_base, &notes);
+    if (!dir.ok()) return finish(dir.status(), 0);
+    note("base " + hub_base + ": " + *dir);
+    recipe.encoder.base_dir = *dir;
+    Status valid = ml::validate_recipe(recipe, /*cli=*/false);
+    if (!valid.ok()) return finish(valid, 0);
+  }
   const ml::Evaluator* evaluator = *ml::find_evaluator(recipe.kind);
   ml::TrainOptions options;
   options.seed = recipe.seed;

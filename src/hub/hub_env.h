@@ -17,7 +17,9 @@ struct HubEnv {
   // else ~/.cache/huggingface/hub.
   std::filesystem::path cache_dir;
   std::string endpoint = kDefaultEndpoint;  // $HF_ENDPOINT, without a trailing '/'
-  std::string token;                        // $HF_TOKEN: sent as a Bearer token
+  // Sent as a Bearer token: $HF_TOKEN, else the file `huggingface-cli login`
+  // writes ($HF_TOKEN_PATH, else $HF_HOME/token).
+  std::string token;
   bool offline = false;  // $HF_HUB_OFFLINE or $TRANSFORMERS_OFFLINE is 1/true/yes/on
 
   // InvalidArgument when no cache directory can be named (no HOME and none

@@ -145,18 +145,19 @@ std::vector<uint64_t> row_keys(const std::vector<Example>& examples) {
 
 bool uses_base_checkpoint(std::string_view kind) { return kind == "encoder" || kind == "embed"; }
 
-Status validate_recipe(const Recipe& r, bool cli) {
+Status validate_recipe(const Recipe& r, bool cli, BaseCheck base) {
   auto name = [cli](const char* flag, const char* field) {
     return std::string(cli ? flag : field);
   };
   HITLOOP_RETURN_IF_ERROR(find_evaluator(r.kind).status());
   if (!uses_base_checkpoint(r.kind)) return Status::Ok();
   const EncoderTrainOptions& e = r.encoder;
-  if (e.base_dir.empty()) {
-    return InvalidArgument("kind " + r.kind + " needs " + name("--base DIR", "\"base\"") +
-                           " (a local HF DistilBERT/BERT checkpoint directory)");
+  if (base == BaseCheck::kNow && e.base_dir.empty()) {
+    return InvalidArgument("kind " + r.kind + " needs " + name("--base NAME|DIR", "\"base\"") +
+                           " (a HF DistilBERT/BERT checkpoint: a folder or a hub model name)");
   }
-  if (!std::filesystem::exists(std::filesystem::path(e.base_dir) / "config.json")) {
+  if (base == BaseCheck::kNow &&
+      !std::filesystem::exists(std::filesystem::path(e.base_dir) / "config.json")) {
     return InvalidArgument(e.base_dir + ": not a HF checkpoint directory (no config.json)");
   }
   if (r.kind != "encoder") return Status::Ok();

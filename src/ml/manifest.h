@@ -33,7 +33,10 @@ bool uses_base_checkpoint(std::string_view kind);
 // Checks a recipe before any work: a known kind; for an encoder, a base
 // directory with a config.json and settings in range. `cli` names the
 // settings as flags (--batch-size), else as JSON fields (batch_size).
-Status validate_recipe(const Recipe& recipe, bool cli);
+// kLater leaves the base out, for a hub model that is resolved (perhaps
+// downloaded) by the job itself; it is checked again once it is a folder.
+enum class BaseCheck { kNow, kLater };
+Status validate_recipe(const Recipe& recipe, bool cli, BaseCheck base = BaseCheck::kNow);
 
 // The frozen-holdout figures of a retrain's gate: why a challenger was (not)
 // activated, with both models' accuracy and AUROC at the time.

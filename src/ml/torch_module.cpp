@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
@@ -42,7 +43,32 @@ Status load_once() {
   return Status::Ok();
 }
 
+std::atomic<CheckpointResolver> g_resolver{nullptr};
+
 }  // namespace
+
+void register_checkpoint_resolver(CheckpointResolver resolver) { g_resolver.store(resolver); }
+
+Result<std::string> resolve_base_checkpoint(const std::string& arg,
+                                            hub::DownloadObserver* observer) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!arg.empty() && fs::is_directory(arg, ec)) {
+    fs::path dir = fs::absolute(arg, ec);
+    if (ec) return IoError(arg + ": " + ec.message());
+    return dir.lexically_normal().string();
+  }
+  Status loaded = load_torch_module();
+  if (!loaded.ok()) {
+    return FailedPrecondition(arg +
+                              " is not a directory, and hub models need the libtorch "
+                              "module: " +
+                              loaded.message());
+  }
+  CheckpointResolver resolver = g_resolver.load();
+  if (resolver == nullptr) return Internal("the libtorch module registered no hub resolver");
+  return resolver(arg, observer);
+}
 
 Status load_torch_module() {
   static std::once_flag once;

@@ -49,15 +49,7 @@ class Lifecycle : public ServerFixture {
   httplib::Result post(const std::string& path, const std::string& body) {
     return client_->Post(path.c_str(), auth_, body, "application/json");
   }
-  Json wait_for_job() {
-    Json job;
-    for (int i = 0; i < 600; ++i) {
-      job = Json::parse(client_->Get("/v1/train", auth_)->body);
-      if (job["state"] != "running") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return job;
-  }
+  Json wait_for_job() { return ServerFixture::wait_for_job(auth_); }
 
   httplib::Headers auth_;
 };

@@ -6,11 +6,13 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "run.h"
@@ -55,6 +57,16 @@ class ServerFixture : public testing::Test {
     return r.out.substr(0, r.out.find('\n'));
   }
   httplib::Headers bearer(const std::string& k) { return {{"Authorization", "Bearer " + k}}; }
+  // GET /v1/train until the job is no longer running (at most a minute).
+  nlohmann::json wait_for_job(const httplib::Headers& h) {
+    nlohmann::json job;
+    for (int i = 0; i < 600; ++i) {
+      job = nlohmann::json::parse(client_->Get("/v1/train", h)->body);
+      if (job["state"] != "running") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return job;
+  }
   httplib::Result post(const std::string& path, const nlohmann::json& body,
                        const httplib::Headers& h) {
     return client_->Post(path.c_str(), h, body.dump(), "application/json");

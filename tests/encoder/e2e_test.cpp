@@ -132,7 +132,7 @@ TEST(EncoderCli, UnsupportedCheckpointIsABadInputError) {
   RunResult no_base = run_hitloop(
       {"--db", (dir / "h.db").string(), "train", "--kind", "encoder", "--data", "x.csv"});
   EXPECT_EQ(no_base.exit_code, 2);
-  EXPECT_NE(no_base.err.find("--base DIR"), std::string::npos) << no_base.err;
+  EXPECT_NE(no_base.err.find("--base NAME|DIR"), std::string::npos) << no_base.err;
 }
 
 // Labeled rows with ids, enough for a frozen holdout (1 in 5) with both labels.

@@ -3,10 +3,14 @@
 // second process reads the first one's embedding cache.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "run.h"
+#include "server_fixture.h"
 
 namespace hitloop::e2e {
 namespace {
@@ -108,7 +112,59 @@ TEST_F(EmbedCli, TrainWithoutABaseSaysWhatItNeeds) {
   write_text(dir_ / "data.csv", toy_csv(20));
   RunResult r = hl({"train", "--kind", "embed", "--data", (dir_ / "data.csv").string()});
   EXPECT_EQ(r.exit_code, 2) << r.err;
-  EXPECT_NE(r.err.find("kind embed needs --base DIR"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kind embed needs --base NAME|DIR"), std::string::npos) << r.err;
+}
+
+TEST_F(EmbedCli, MaxLengthIsRefusedRatherThanIgnored) {
+  write_text(dir_ / "data.csv", toy_csv(20));
+  RunResult r = hl({"train", "--kind", "embed", "--base", kBase, "--max-length", "16", "--data",
+                    (dir_ / "data.csv").string()});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--max-length applies to --kind encoder"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(dir_ / "h.models" / "v1"));
+}
+
+// Served: POST /v1/evaluate answers with the embed model's own score (the
+// one `predict` gives, to the last bit), and the recorded verdict is on the
+// session the review UI lists.
+class EmbedServe : public ServerFixture {};
+
+TEST_F(EmbedServe, TheServerEvaluatesWithAnEmbedModelAndRecordsItsVerdicts) {
+  ::setenv("HITLOOP_EMBED_CACHE", (dir_ / "cache").c_str(), 1);
+  std::ofstream(dir_ / "data.csv") << toy_csv(40);
+  ASSERT_EQ(hl({"train", "--kind", "embed", "--base", kBase, "--data", (dir_ / "data.csv").string(),
+                "--threads", "1"})
+                .exit_code,
+            0);
+  RunResult predicted = hl({"predict", "--input", "Where is order 77?", "--output",
+                            "Yes, it ships today by express.", "--json"});
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.err;
+  start();
+  httplib::Headers h = bearer(key());
+  auto r = post("/v1/evaluate",
+                {{"input", "Where is order 77?"},
+                 {"output", "Yes, it ships today by express."},
+                 {"category", "orders"}},
+                h);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json verdict = json::parse(r->body);
+  EXPECT_EQ(verdict["model_version"], "v1");
+  EXPECT_EQ(verdict["score"], json::parse(predicted.out)["score"]);
+  json page;
+  for (int i = 0; i < 100; ++i) {  // verdicts are written in the background
+    page = json::parse(client_->Get("/v1/sessions?q=77", h)->body);
+    if (page["total"] == 1 && !page["sessions"][0]["verdict"].is_null()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(page["total"], 1) << page.dump();
+  EXPECT_EQ(page["sessions"][0]["verdict"]["model_version"], "v1");
+  EXPECT_EQ(page["sessions"][0]["verdict"]["score"], verdict["score"]);
+
+  // Training requests: the embed kind over HTTP, and what it refuses.
+  auto capped = post("/v1/train", {{"kind", "embed"}, {"base", kBase}, {"max_length", 16}}, h);
+  EXPECT_EQ(capped->status, 400) << capped->body;
+  EXPECT_NE(capped->body.find("max_length"), std::string::npos) << capped->body;
+  ::unsetenv("HITLOOP_EMBED_CACHE");
 }
 
 }  // namespace

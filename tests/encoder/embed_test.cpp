@@ -444,7 +444,7 @@ TEST(EmbedTraining, NeedsABaseCheckpoint) {
   TrainOptions o;
   auto model = EmbedEvaluator().train(toy_examples(12), o);
   ASSERT_FALSE(model.ok());
-  EXPECT_NE(model.status().message().find("--kind embed needs --base DIR"), std::string::npos);
+  EXPECT_NE(model.status().message().find("--kind embed needs --base NAME|DIR"), std::string::npos);
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ class ScopedEnv {
 TEST(HubEnv, CacheDirFollowsHfHubCacheThenHfHomeThenHome) {
   ScopedEnv env;
   for (const char* v : {"HF_HUB_CACHE", "HF_HOME", "XDG_CACHE_HOME", "HF_ENDPOINT", "HF_TOKEN",
-                        "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"}) {
+                        "HF_TOKEN_PATH", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"}) {
     env.set(v, nullptr);
   }
   env.set("HOME", "/home/someone");
@@ -119,6 +119,26 @@ TEST(HubEnv, CacheDirFollowsHfHubCacheThenHfHomeThenHome) {
   EXPECT_TRUE(HubEnv::from_environment().status().is_invalid_argument());
   env.set("HF_ENDPOINT", nullptr);
   env.set("HF_TOKEN", "hf_abc\r\nX-Evil: 1");
+  EXPECT_TRUE(HubEnv::from_environment().status().is_invalid_argument());
+}
+
+TEST(HubEnv, TokenComesFromHfTokenElseTheSavedLoginFile) {
+  TempDir dir("token_file");
+  ScopedEnv env;
+  for (const char* v : {"HF_HUB_CACHE", "XDG_CACHE_HOME", "HF_TOKEN", "HF_TOKEN_PATH"}) {
+    env.set(v, nullptr);
+  }
+  env.set("HF_HOME", dir.path().c_str());
+  EXPECT_EQ(HubEnv::from_environment()->token, "");
+  write_file(dir.path() / "token", "hf_saved_login\n");  // as huggingface-cli login leaves it
+  EXPECT_EQ(HubEnv::from_environment()->token, "hf_saved_login");
+  write_file(dir.path() / "elsewhere", "  hf_from_path \r\n");
+  env.set("HF_TOKEN_PATH", (dir.path() / "elsewhere").c_str());
+  EXPECT_EQ(HubEnv::from_environment()->token, "hf_from_path");
+  env.set("HF_TOKEN", "hf_from_env");
+  EXPECT_EQ(HubEnv::from_environment()->token, "hf_from_env");
+  env.set("HF_TOKEN", nullptr);
+  write_file(dir.path() / "elsewhere", "hf_a\nX-Evil: 1\n");
   EXPECT_TRUE(HubEnv::from_environment().status().is_invalid_argument());
 }
 

@@ -3,12 +3,15 @@
 // cache, and a second run, offline, finds it there.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "fake_hub.h"
 #include "hub_test_util.h"
 #include "run.h"
+#include "server_fixture.h"
 
 namespace hitloop::hub::testing {
 namespace {
@@ -84,6 +87,46 @@ TEST(HubCli, TrainsAnEncoderNamedOrgSlashNameFetchedFromTheHub) {
       << absent.err;
   unsetenv("HF_HUB_OFFLINE");
   fs::remove_all(dir);
+}
+
+class HubServe : public e2e::ServerFixture {};
+
+TEST_F(HubServe, TrainingRequestNamingAHubModelResolvesItInTheJob) {
+  FakeHub hub;
+  hub.add_repo("org/tiny-distilbert", kCommit, fixture_files("tiny-distilbert"));
+  fs::path cache = dir_ / "hf";
+  setenv("HF_ENDPOINT", hub.endpoint().c_str(), 1);  // the server inherits these
+  setenv("HF_HUB_CACHE", cache.c_str(), 1);
+  for (const char* v : {"HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_TOKEN"}) unsetenv(v);
+  write_file(dir_ / "data.csv", labeled_csv(16));
+  ASSERT_EQ(hl({"import", (dir_ / "data.csv").string()}).exit_code, 0);
+  start();
+  httplib::Headers auth = bearer(key());
+  auto post_train = [&](const std::string& body) {
+    return client_->Post("/v1/train", auth, body, "application/json");
+  };
+
+  auto started = post_train(
+      R"({"kind": "encoder", "base": "org/tiny-distilbert", "epochs": 1, "max_length": 32})");
+  ASSERT_EQ(started->status, 202) << started->body;
+  json job = wait_for_job(auth);
+  ASSERT_EQ(job["state"], "done") << job.dump();
+  EXPECT_EQ(job["model"], "v1");
+  fs::path snapshot = cache / "models--org--tiny-distilbert" / "snapshots" / kCommit;
+  EXPECT_NE(job["progress"].dump().find("downloaded model.safetensors"), std::string::npos)
+      << job.dump();
+  EXPECT_NE(job["progress"].dump().find(snapshot.string()), std::string::npos) << job.dump();
+  json manifest = json::parse(read_file(dir_ / "h.models" / "v1" / "manifest.json"));
+  EXPECT_NE(manifest.dump().find(snapshot.string()), std::string::npos);
+
+  // A model the hub does not have fails the job, not the request, saying why.
+  auto absent = post_train(R"({"kind": "encoder", "base": "org/absent", "epochs": 1})");
+  ASSERT_EQ(absent->status, 202) << absent->body;
+  job = wait_for_job(auth);
+  EXPECT_EQ(job["state"], "failed") << job.dump();
+  EXPECT_NE(job["error"].get<std::string>().find("org/absent"), std::string::npos) << job.dump();
+  EXPECT_EQ(json::parse(hl({"models", "list", "--json"}).out).size(), 1u);
+  for (const char* v : {"HF_ENDPOINT", "HF_HUB_CACHE"}) unsetenv(v);
 }
 
 TEST(HubCli, TrainHelpNamesBothFormsOfBase) {

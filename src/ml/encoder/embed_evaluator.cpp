@@ -54,7 +54,7 @@ Result<std::unique_ptr<Model>> EmbedEvaluator::train(const std::vector<Example>&
   const std::string& base = options.encoder.base_dir;
   if (base.empty()) {
     return InvalidArgument(
-        "--kind embed needs --base DIR (a sentence-transformers BERT/DistilBERT checkpoint)");
+        "--kind embed needs --base NAME|DIR (a sentence-transformers BERT/DistilBERT checkpoint)");
   }
   configure_threads(options.threads);
   HITLOOP_ASSIGN_OR_RETURN(std::shared_ptr<const SentenceEncoder> encoder, open_encoder(base));

@@ -12,7 +12,8 @@ Result<std::unique_ptr<Model>> EncoderEvaluator::train(const std::vector<Example
                                                        const TrainOptions& options) const {
   const std::string& base = options.encoder.base_dir;
   if (base.empty()) {
-    return InvalidArgument("--kind encoder needs --base DIR (a HF DistilBERT/BERT checkpoint)");
+    return InvalidArgument(
+        "--kind encoder needs --base NAME|DIR (a HF DistilBERT/BERT checkpoint)");
   }
   configure_threads(options.threads);
   try {
