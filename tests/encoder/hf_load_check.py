@@ -22,13 +22,15 @@ from hf_numpy import (ACTIVATIONS, CheckpointError, read_json, read_safetensors,
 ARCHITECTURES = {"distilbert": "DistilBertForSequenceClassification",
                  "bert": "BertForSequenceClassification"}
 # The keys each config class would otherwise default (to a 768-wide, 12-layer
-# model, say): a checkpoint must state them.
+# model, say): a checkpoint must state them. (BERT's layer_norm_eps may be
+# left out: transformers and hitloop both default it to 1e-12.)
 REQUIRED_KEYS = {
     "distilbert": ["vocab_size", "max_position_embeddings", "dim", "n_layers", "n_heads", "hidden_dim",
                    "activation"],
     "bert": ["vocab_size", "max_position_embeddings", "hidden_size", "num_hidden_layers",
-             "num_attention_heads", "intermediate_size", "hidden_act", "type_vocab_size", "layer_norm_eps"],
+             "num_attention_heads", "intermediate_size", "hidden_act", "type_vocab_size"],
 }
+TORCH_DTYPES = {"float64": "F64", "float32": "F32", "float16": "F16", "bfloat16": "BF16"}
 TOKENIZER_CLASSES = {"BertTokenizer", "BertTokenizerFast", "DistilBertTokenizer", "DistilBertTokenizerFast"}
 ACTIVATION_KEY = {"distilbert": "activation", "bert": "hidden_act"}
 
@@ -84,6 +86,10 @@ def check_weights(info, metadata, c):
     if (metadata or {}).get("format") != "pt":
         problems.append("model.safetensors: __metadata__ %r lacks {\"format\": \"pt\"}, which "
                         "save_pretrained writes and from_pretrained checks" % (metadata,))
+    dtypes = sorted({dtype for dtype, _ in info.values()})
+    if c.get("torch_dtype") is not None and [TORCH_DTYPES.get(c["torch_dtype"])] != dtypes:
+        problems.append("config.json: torch_dtype %r but the weights are %s (from_pretrained(torch_dtype=\"auto\") "
+                        "would load them as the former)" % (c["torch_dtype"], ", ".join(dtypes)))
     want = sequence_classification_shapes(c)
     missing = [k for k in want if k not in info]
     unexpected = [k for k in info if k not in want]
