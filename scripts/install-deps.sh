@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libsodium-dev nlohmann-json3-dev libutf8proc-dev libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcurl4-openssl-dev
   libtorch-dev
+  python3 python3-numpy  # tests/encoder/hf_load_check.py: transformers, checked in NumPy
   chromium
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

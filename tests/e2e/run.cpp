@@ -39,6 +39,12 @@ RunResult run_hitloop(const std::vector<std::string>& args) { return run_hitloop
 
 RunResult run_hitloop_env(const std::vector<std::string>& env,
                           const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {HITLOOP_BIN};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_command(env, argv);
+}
+
+RunResult run_command(const std::vector<std::string>& env, const std::vector<std::string>& argv) {
   static int counter = 0;
   fs::path base = fs::temp_directory_path() /
                   ("hitloop_run_" + std::to_string(getpid()) + "_" + std::to_string(counter++));
@@ -47,8 +53,10 @@ RunResult run_hitloop_env(const std::vector<std::string>& env,
     size_t eq = e.find('=');
     cmd += e.substr(0, eq) + "=" + quote(e.substr(eq + 1)) + " ";
   }
-  cmd += quote(HITLOOP_BIN);
-  for (const auto& a : args) cmd += " " + quote(a);
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (i > 0) cmd += ' ';
+    cmd += quote(argv[i]);
+  }
   cmd +=
       " >" + quote(base.string() + ".out") + " 2>" + quote(base.string() + ".err") + " </dev/null";
   int status = std::system(cmd.c_str());

@@ -17,6 +17,8 @@ RunResult run_hitloop(const std::vector<std::string>& args);
 // The same with extra environment variables ("NAME=value").
 RunResult run_hitloop_env(const std::vector<std::string>& env,
                           const std::vector<std::string>& args);
+// Any program (argv[0], a path), run the same way.
+RunResult run_command(const std::vector<std::string>& env, const std::vector<std::string>& argv);
 std::string read_text(const std::filesystem::path& p);
 void write_text(const std::filesystem::path& p, const std::string& data);
 

@@ -75,6 +75,14 @@ TEST(EncoderConfig, RejectsValuesThatWouldChangeTheMaths) {
   EXPECT_NE(error_of(j).find("not a multiple"), std::string::npos);
 }
 
+TEST(EncoderConfig, SavedConfigNamesTheF32WeightsDtypeWhateverTheBaseHad) {
+  json j = json::parse(testing::read_bytes(testing::fixture("tiny-bert") + "/config.json"));
+  j["torch_dtype"] = "float16";
+  auto c = parse_config(j.dump(), "half");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(json::parse(config_to_json(*c))["torch_dtype"], "float32");
+}
+
 TEST(EncoderConfig, SavedConfigLabelsBadAndGoodAndKeepsOtherKeys) {
   auto c = read_config(testing::fixture("tiny-distilbert") + "/config.json");
   ASSERT_TRUE(c.ok());

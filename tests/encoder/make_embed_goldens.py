@@ -10,8 +10,9 @@ output for each text, made with transformers 4.45.1), cut to each fixture's
 max_seq_length as HF's single-text truncation does: [CLS] + the first
 max_seq_length - 2 wordpieces + [SEP].
 
-The weights are parsed from model.safetensors by hand (8-byte header length,
-JSON header, raw little-endian data), so the script needs only NumPy.
+The forward pass and the reader of model.safetensors (parsed by hand: 8-byte
+header length, JSON header, raw little-endian data) are hf_numpy.py's, shared
+with hf_load_check.py, so the script needs only NumPy.
 
 Run once from the repository root, and commit the output with this script:
     /usr/bin/python3 tests/encoder/make_embed_goldens.py
@@ -19,10 +20,11 @@ Run once from the repository root, and commit the output with this script:
 import json
 import math
 import os
-import struct
 import sys
 
 import numpy as np
+
+from hf_numpy import hidden, read_json, read_safetensors
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 EMBED = os.path.join(ROOT, "embed")
@@ -30,102 +32,6 @@ CASES = ["simple_en", "accents_upper", "punctuation_runs", "numbers", "empty", "
          "long_review_truncated", "chatbot_user_message", "cjk_chinese", "emoji"]
 VARIANTS = ["bert-mean-normalize", "bert-cls-normalize", "bert-max", "distilbert-mean",
             "distilbert-cls-mean", "distilbert-other-modes", "../hf-encoders/tiny-distilbert"]
-DTYPES = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64}
-
-
-def read_safetensors(path):
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    base = 8 + n
-    out = {}
-    for name, e in header.items():
-        if name == "__metadata__":
-            continue
-        start, end = e["data_offsets"]
-        arr = np.frombuffer(data[base + start:base + end], dtype=DTYPES[e["dtype"]])
-        out[name] = arr.reshape(e["shape"]).astype(np.float64)
-    return out
-
-
-def read_json(path, default=None):
-    if not os.path.exists(path):
-        return default
-    with open(path) as f:
-        return json.load(f)
-
-
-_erf = np.vectorize(math.erf)
-
-
-def gelu(x):
-    return 0.5 * x * (1.0 + _erf(x / math.sqrt(2.0)))
-
-
-def layer_norm(x, w, b, eps):
-    mu = x.mean(-1, keepdims=True)
-    var = ((x - mu) ** 2).mean(-1, keepdims=True)
-    return (x - mu) / np.sqrt(var + eps) * w + b
-
-
-def linear(x, w, b):
-    return x @ w.T + b
-
-
-def attention(q, k, v, heads):
-    t, d = q.shape
-    hd = d // heads
-    out = np.zeros_like(q)
-    for h in range(heads):
-        s = slice(h * hd, (h + 1) * hd)
-        scores = (q[:, s] / math.sqrt(hd)) @ k[:, s].T
-        scores = np.exp(scores - scores.max(-1, keepdims=True))
-        probs = scores / scores.sum(-1, keepdims=True)
-        out[:, s] = probs @ v[:, s]
-    return out
-
-
-def strip_prefix(w, prefix):
-    return {k[len(prefix):] if k.startswith(prefix) else k: v for k, v in w.items()}
-
-
-def bert_hidden(w, c, ids):
-    w = strip_prefix(w, "bert.")
-    eps = c["layer_norm_eps"]
-    t = len(ids)
-    x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t]
-         + w["embeddings.token_type_embeddings.weight"][[0] * t])
-    x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
-    for i in range(c["num_hidden_layers"]):
-        p = "encoder.layer.%d." % i
-        lin = lambda name, y: linear(y, w[p + name + ".weight"], w[p + name + ".bias"])
-        ctx = attention(lin("attention.self.query", x), lin("attention.self.key", x),
-                        lin("attention.self.value", x), c["num_attention_heads"])
-        a = layer_norm(lin("attention.output.dense", ctx) + x, w[p + "attention.output.LayerNorm.weight"],
-                       w[p + "attention.output.LayerNorm.bias"], eps)
-        h = gelu(lin("intermediate.dense", a))
-        x = layer_norm(lin("output.dense", h) + a, w[p + "output.LayerNorm.weight"],
-                       w[p + "output.LayerNorm.bias"], eps)
-    return x
-
-
-def distilbert_hidden(w, c, ids):
-    w = strip_prefix(w, "distilbert.")
-    eps = 1e-12
-    t = len(ids)
-    x = w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:t]
-    x = layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], eps)
-    for i in range(c["n_layers"]):
-        p = "transformer.layer.%d." % i
-        lin = lambda name, y: linear(y, w[p + name + ".weight"], w[p + name + ".bias"])
-        ctx = attention(lin("attention.q_lin", x), lin("attention.k_lin", x), lin("attention.v_lin", x),
-                        c["n_heads"])
-        sa = layer_norm(lin("attention.out_lin", ctx) + x, w[p + "sa_layer_norm.weight"],
-                        w[p + "sa_layer_norm.bias"], eps)
-        h = lin("ffn.lin2", gelu(lin("ffn.lin1", sa)))
-        x = layer_norm(h + sa, w[p + "output_layer_norm.weight"], w[p + "output_layer_norm.bias"], eps)
-    return x
 
 
 def pooling_modes(cfg):
@@ -177,7 +83,7 @@ def main():
     for name in VARIANTS:
         d = os.path.normpath(os.path.join(EMBED, name))
         c = read_json(os.path.join(d, "config.json"))
-        w = read_safetensors(os.path.join(d, "model.safetensors"))
+        w, _, _ = read_safetensors(os.path.join(d, "model.safetensors"))
         modules = read_json(os.path.join(d, "modules.json"))
         if modules is None:
             modes, normalize = ["mean"], False
@@ -187,7 +93,6 @@ def main():
         sbert = read_json(os.path.join(d, "sentence_bert_config.json"), {})
         max_len = sbert.get("max_seq_length") or min(
             c["max_position_embeddings"], read_json(os.path.join(d, "tokenizer_config.json"))["model_max_length"])
-        hidden = bert_hidden if c["model_type"] == "bert" else distilbert_hidden
         rows, ids_out = [], []
         for wp in wordpieces:
             ids = [101] + wp[:max_len - 2] + [102]

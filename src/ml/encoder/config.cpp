@@ -167,6 +167,9 @@ std::string config_to_json(const EncoderConfig& config) {
   j["id2label"] = {{"0", "bad"}, {"1", "good"}};
   j["label2id"] = {{"bad", 0}, {"good", 1}};
   j.erase("num_labels");  // HF derives it from id2label
+  // save_weights writes F32 whatever the base's dtype: a base's "float16"
+  // would have from_pretrained(torch_dtype="auto") load them in half precision.
+  j["torch_dtype"] = "float32";
   if (config.max_length > 0) j["hitloop_max_length"] = config.max_length;
   return j.dump(2) + "\n";
 }

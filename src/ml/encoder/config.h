@@ -52,7 +52,8 @@ Result<EncoderConfig> read_config(const std::string& path);
 
 // The config.json an artifact gets: the original keys, with the
 // architecture set to the sequence-classification class, the labels
-// {0: "bad", 1: "good"} and hitloop_max_length.
+// {0: "bad", 1: "good"}, torch_dtype float32 (the weights' dtype) and
+// hitloop_max_length.
 std::string config_to_json(const EncoderConfig& config);
 
 // A DistilBERT-base-sized config (6 layers, 768, 12 heads, FFN 3072) with
