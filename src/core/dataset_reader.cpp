@@ -1,11 +1,7 @@
 // Reading dataset files. Both formats share one validation step
 // (`finish_row`) so that CSV and JSONL accept and reject the same things.
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +9,7 @@
 
 #include "core/csv.h"
 #include "core/dataset.h"
+#include "core/file_bytes.h"
 #include "core/utf8.h"
 
 namespace hitloop {
@@ -369,23 +366,13 @@ ParsedDataset parse_dataset(std::string_view name, std::string_view data, Datase
 }
 
 Result<std::string> read_file(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return InvalidArgument(path + ": " + std::strerror(errno));
-  }
-  if (S_ISDIR(st.st_mode)) return InvalidArgument(path + ": is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(path + ": cannot open: " + std::strerror(errno));
-  std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (!in && !in.eof()) return IoError(path + ": read failed");
-  data.resize(static_cast<size_t>(in.gcount()));
-  return data;
+  HITLOOP_ASSIGN_OR_RETURN(FileBytes bytes, FileBytes::read(path));
+  return std::string(bytes.view());
 }
 
 Result<ParsedDataset> read_dataset_file(const std::string& path, const ReadOptions& options) {
-  HITLOOP_ASSIGN_OR_RETURN(std::string data, read_file(path));
+  HITLOOP_ASSIGN_OR_RETURN(FileBytes bytes, FileBytes::read(path));
+  std::string_view data = bytes.view();
   return parse_dataset(path, data, detect_format(path, data), options);
 }
 

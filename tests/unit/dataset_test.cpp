@@ -4,6 +4,8 @@
 
 #include <fstream>
 
+#include "core/file_bytes.h"
+
 namespace hitloop {
 namespace {
 
@@ -134,6 +136,25 @@ TEST(Dataset, ReadFileRejectsAMissingPathAndADirectory) {
   auto dir = read_dataset_file(testing::TempDir(), {});
   ASSERT_FALSE(dir.ok());
   EXPECT_NE(dir.status().message().find("is a directory"), std::string::npos);
+}
+
+TEST(Dataset, FileBytesHoldsEveryByteOfTheFileAndNothingMore) {
+  const std::string path = testing::TempDir() + "/file_bytes.csv";
+  const std::string content("a,b\r\nx\0y,\"z\"\n", 13);
+  std::ofstream(path, std::ios::binary) << content;
+  auto bytes = FileBytes::read(path);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  EXPECT_EQ(bytes->view(), content);
+  FileBytes moved = std::move(bytes).value();
+  EXPECT_EQ(moved.view(), content);
+
+  std::ofstream(path, std::ios::binary | std::ios::trunc).flush();
+  auto empty = FileBytes::read(path);
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_TRUE(empty->view().empty());
+  auto missing = FileBytes::read("/nonexistent/file.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().is_invalid_argument());
 }
 
 TEST(Dataset, ExportedCsvParsesBackToTheSameRows) {
