@@ -62,6 +62,33 @@ TEST_F(StoreTest, AppliesMigrationsAndRecordsTheSchemaVersion) {
   sqlite3_close(db);
 }
 
+int64_t page_size(const fs::path& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, nullptr);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  int64_t size = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return size;
+}
+
+TEST_F(StoreTest, ANewStoreHas16KiBPagesAndAnOldOneKeepsItsOwn) {
+  open().reset();
+  EXPECT_EQ(page_size(dir_ / "h.db"), 16384);
+  const fs::path old = dir_ / "old.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA page_size=4096; CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto store = open_store(old.string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->import_rows({row("a", "b", Label::kGood)}, by("r")).ok());
+  store->reset();
+  EXPECT_EQ(page_size(old), 4096);
+}
+
 TEST_F(StoreTest, RefusesADatabaseFromANewerSchema) {
   open().reset();
   sqlite3* db = nullptr;
