@@ -117,11 +117,20 @@ Status SqliteStore::migrate() {
   insert_review_ = Stmt(db_,
                         "INSERT INTO reviews(session_id, reviewer, label, created_at, kind) "
                         "VALUES(?1, ?2, ?3, ?4, 'label')");
+  std::string batch = "INSERT INTO reviews(session_id, reviewer, label, created_at, kind) VALUES";
+  for (int i = 0; i < kReviewBatch; ++i) {
+    batch += i ? ",(?" : "(?";
+    batch += std::to_string(3 + 2 * i);
+    batch += ", ?1, ?";
+    batch += std::to_string(4 + 2 * i);
+    batch += ", ?2, 'label')";
+  }
+  insert_reviews_ = Stmt(db_, batch);
   return Status::Ok();
 }
 
 Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& options,
-                               ImportSummary& summary) {
+                               ImportSummary& summary, std::vector<PendingReview>& pending) {
   std::string hash = session_content_hash(row.model_input, row.model_output, row.category);
   Status st;
   int64_t session_id = 0;
@@ -163,18 +172,39 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
   if (!row.label) return Status::Ok();
   std::string_view label = label_name(*row.label);
   if (exists) {
+    // The reviewer's latest label may be among those not yet written.
+    HITLOOP_RETURN_IF_ERROR(write_reviews(pending, options, 1));
     latest_review_.bind(1, session_id).bind(2, options.reviewer);
     bool same = latest_review_.step(st) && latest_review_.text(0) == label;
     latest_review_.reset();
     HITLOOP_RETURN_IF_ERROR(st);
     if (same) return Status::Ok();
   }
-  insert_review_.bind(1, session_id)
-      .bind(2, options.reviewer)
-      .bind(3, label)
-      .bind(4, options.now_ms);
-  HITLOOP_RETURN_IF_ERROR(insert_review_.run());
+  pending.push_back({session_id, label});
   summary.labeled++;
+  return write_reviews(pending, options, kReviewBatch);
+}
+
+Status SqliteStore::write_reviews(std::vector<PendingReview>& pending, const ImportOptions& options,
+                                  size_t at_least) {
+  if (pending.size() < at_least) return Status::Ok();
+  size_t i = 0;
+  for (; pending.size() - i >= size_t{kReviewBatch}; i += kReviewBatch) {
+    insert_reviews_.bind(1, options.reviewer).bind(2, options.now_ms);
+    for (int k = 0; k < kReviewBatch; ++k) {
+      insert_reviews_.bind(3 + 2 * k, pending[i + k].session_id)
+          .bind_ref(4 + 2 * k, pending[i + k].label);
+    }
+    HITLOOP_RETURN_IF_ERROR(insert_reviews_.run());
+  }
+  for (; i < pending.size(); ++i) {
+    insert_review_.bind(1, pending[i].session_id)
+        .bind(2, options.reviewer)
+        .bind_ref(3, pending[i].label)
+        .bind(4, options.now_ms);
+    HITLOOP_RETURN_IF_ERROR(insert_review_.run());
+  }
+  pending.clear();
   return Status::Ok();
 }
 
@@ -188,13 +218,15 @@ Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& row
     // A smaller cache keeps its dirty pages until the COMMIT writes them.
     if (cache_kib > kCacheKiB) HITLOOP_RETURN_IF_ERROR(set_cache_kib(db_, cache_kib));
     Status st = Status::Ok();
+    std::vector<PendingReview> pending;
     for (const ImportRow& row : rows) {
-      st = import_one(row, options, summary);
+      st = import_one(row, options, summary, pending);
       if (!st.ok()) {
         st = Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
         break;
       }
     }
+    if (st.ok()) st = write_reviews(pending, options, 1);
     if (cache_kib > kCacheKiB) {
       Status restored = set_cache_kib(db_, kCacheKiB);
       if (st.ok()) st = restored;

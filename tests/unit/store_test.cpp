@@ -155,6 +155,36 @@ TEST_F(StoreTest, AChangedLabelFromTheSameReviewerIsANewReview) {
   EXPECT_EQ((*all)[0].label, Label::kBad);  // the reviewer's latest counts
 }
 
+TEST_F(StoreTest, ARepeatedRowSeesTheLabelsOfItsFileWhateverTheirBatch) {
+  // More labels than one statement writes, and rows that repeat earlier ones
+  // whose labels are written in the same batch as theirs would be.
+  auto store = open();
+  std::vector<ImportRow> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(row("q" + std::to_string(i), "a", Label::kGood));
+  rows.push_back(row("q70", "a", Label::kGood));  // the same label: no new review
+  rows.push_back(row("q71", "a", Label::kBad));   // a changed one: a new review
+  rows.push_back(row("q99", "a", Label::kGood));
+  auto imported = store->import_rows(rows, by("ann"));
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  EXPECT_EQ(imported->added, 100);
+  EXPECT_EQ(imported->duplicates, 3);
+  EXPECT_EQ(imported->labeled, 101);
+  std::vector<Review> history;
+  ASSERT_TRUE(store
+                  ->scan_review_history([&](const ReviewHistoryRow& r) {
+                    history.push_back(r.review);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(history.size(), 101u);
+  for (size_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(history[i].session_id, imported->session_ids[i]);
+    EXPECT_EQ(history[i].label, Label::kGood);
+  }
+  EXPECT_EQ(history[100].session_id, imported->session_ids[71]);
+  EXPECT_EQ(history[100].label, Label::kBad);
+}
+
 TEST_F(StoreTest, MajorityOfReviewersDecidesAndTiesGoToTheLatest) {
   auto store = open();
   ASSERT_TRUE(
