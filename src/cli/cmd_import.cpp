@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "core/file_bytes.h"
 
 namespace hitloop::cli {
 
@@ -55,15 +56,16 @@ int run(Context& ctx, const Args& args) {
   if (!store.ok()) return fail(ctx, store.status());
   int code = 0;
   for (const std::string& path : args.positional()) {
-    Result<std::string> data = read_file(path);
-    if (!data.ok()) {
-      code = std::max(code, fail(ctx, data.status()));
+    Result<FileBytes> bytes = FileBytes::read(path);
+    if (!bytes.ok()) {
+      code = std::max(code, fail(ctx, bytes.status()));
       continue;
     }
-    DatasetFormat f = format.empty()    ? detect_format(path, *data)
+    std::string_view data = bytes->view();
+    DatasetFormat f = format.empty()    ? detect_format(path, data)
                       : format == "csv" ? DatasetFormat::kCsv
                                         : DatasetFormat::kJsonl;
-    ParsedDataset parsed = parse_dataset(path, *data, f, read);
+    ParsedDataset parsed = parse_dataset(path, data, f, read);
     code = std::max(code, import_parsed(ctx, **store, path, parsed, options));
   }
   return code;

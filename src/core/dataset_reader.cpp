@@ -1,11 +1,7 @@
 // Reading dataset files. Both formats share one validation step
 // (`finish_row`) so that CSV and JSONL accept and reject the same things.
-#include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -13,6 +9,8 @@
 
 #include "core/csv.h"
 #include "core/dataset.h"
+#include "core/file_bytes.h"
+#include "core/json_text.h"
 #include "core/utf8.h"
 
 namespace hitloop {
@@ -85,6 +83,23 @@ Role role_of(const std::string& name) {
   return Role::kExtra;
 }
 
+// The metadata object of one row: the fields of `columns`, "" when none is
+// left. A field refused for invalid UTF-8 is left out (its row is refused).
+std::string metadata_json(const std::vector<std::string>& names, const std::vector<size_t>& columns,
+                          const std::vector<std::string>& fields) {
+  std::string out = "{";
+  for (size_t i : columns) {
+    if (!is_valid_utf8(fields[i])) continue;
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(out, names[i]);
+    out.push_back(':');
+    append_json_string(out, fields[i]);
+  }
+  if (out.size() == 1) return "";
+  out.push_back('}');
+  return out;
+}
+
 void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& errors,
                ParsedDataset& out) {
   // Column names are never data, so the field limit starts after the header.
@@ -100,6 +115,10 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
   std::vector<Role> roles;
   for (const std::string& raw : rec.fields) {
     std::string name = lower_trim(raw);
+    if (!is_valid_utf8(name)) {
+      return errors.add(rec.line, "invalid UTF-8 in the name of column " +
+                                      std::to_string(names.size() + 1) + " of the header");
+    }
     if (std::find(names.begin(), names.end(), name) != names.end()) {
       return errors.add(rec.line, "duplicate column \"" + name + "\" in header");
     }
@@ -122,6 +141,14 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
     }
   }
   if (errors.count() > 0) return;
+  // The other columns become metadata, a JSON object with its keys in
+  // order, as nlohmann::json writes it; written directly (a json value per
+  // row cost a fifth of the parsing).
+  std::vector<size_t> extras;
+  for (size_t i = 0; i < roles.size(); ++i) {
+    if (roles[i] == Role::kExtra) extras.push_back(i);
+  }
+  std::sort(extras.begin(), extras.end(), [&](size_t a, size_t b) { return names[a] < names[b]; });
   out.has_category_column = std::find(roles.begin(), roles.end(), Role::kCategory) != roles.end();
   // At most one row per line: no vector regrowth moving every row (a tenth
   // of a 100k-row import's time before).
@@ -140,7 +167,6 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
     }
     ImportRow row;
     row.line = rec.line;
-    json extra = json::object();
     bool ok = true;
     for (size_t i = 0; i < roles.size(); ++i) {
       std::string& f = rec.fields[i];
@@ -166,13 +192,11 @@ void parse_csv(std::string_view data, const ReadOptions& options, ErrorSink& err
           if (!is_valid_utf8(f)) {
             errors.add(rec.line, "invalid UTF-8 in column \"" + names[i] + "\"");
             ok = false;
-          } else {
-            extra[names[i]] = std::move(f);
           }
           break;
       }
     }
-    if (!extra.empty()) row.metadata_json = extra.dump();
+    if (!extras.empty()) row.metadata_json = metadata_json(names, extras, rec.fields);
     if (finish_row(row, options, errors) && ok) out.rows.push_back(std::move(row));
   }
 }
@@ -369,23 +393,13 @@ ParsedDataset parse_dataset(std::string_view name, std::string_view data, Datase
 }
 
 Result<std::string> read_file(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    return InvalidArgument(path + ": " + std::strerror(errno));
-  }
-  if (S_ISDIR(st.st_mode)) return InvalidArgument(path + ": is a directory, not a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument(path + ": cannot open: " + std::strerror(errno));
-  std::string data;
-  data.resize(static_cast<size_t>(st.st_size));
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (!in && !in.eof()) return IoError(path + ": read failed");
-  data.resize(static_cast<size_t>(in.gcount()));
-  return data;
+  HITLOOP_ASSIGN_OR_RETURN(FileBytes bytes, FileBytes::read(path));
+  return std::string(bytes.view());
 }
 
 Result<ParsedDataset> read_dataset_file(const std::string& path, const ReadOptions& options) {
-  HITLOOP_ASSIGN_OR_RETURN(std::string data, read_file(path));
+  HITLOOP_ASSIGN_OR_RETURN(FileBytes bytes, FileBytes::read(path));
+  std::string_view data = bytes.view();
   return parse_dataset(path, data, detect_format(path, data), options);
 }
 

