@@ -3,6 +3,7 @@
 // embeddings, post-LayerNorm layers, the tanh pooler on [CLS], dropout and
 // the classifier.
 #include "ml/encoder/architectures.h"
+#include "ml/encoder/dropout.h"
 #include "ml/encoder/layers.h"
 
 namespace hitloop::ml::encoder {
@@ -47,7 +48,7 @@ struct DenseNorm : nn::Module {
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& residual, double dropout,
                         bool train) {
-    return LayerNorm(torch::dropout(dense(x), dropout, train) + residual);
+    return LayerNorm(encoder::dropout(dense(x), dropout, train) + residual);
   }
   Linear dense{nullptr};
   nn::LayerNorm LayerNorm{nullptr};  // NOLINT: HF's name
@@ -76,12 +77,15 @@ struct Layer : nn::Module {
     output = register_module("output", std::make_shared<DenseNorm>(c, c.intermediate));
   }
 
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask_bias) {
+  // With cls_only, the layer's output at [CLS] alone ([B, 1, H]): every
+  // step after attention is per position.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask_bias, bool cls_only) {
     const bool train = is_training();
     SelfAttention& s = *attention->self;
-    torch::Tensor ctx = encoder::attention(s.query(x), s.key(x), s.value(x), mask_bias,
+    torch::Tensor xq = cls_only ? x.narrow(1, 0, 1) : x;
+    torch::Tensor ctx = encoder::attention(s.query(xq), s.key(x), s.value(x), mask_bias,
                                            config.heads, config.attention_dropout, train);
-    torch::Tensor a = attention->output->forward(ctx, x, config.hidden_dropout, train);
+    torch::Tensor a = attention->output->forward(ctx, xq, config.hidden_dropout, train);
     torch::Tensor h = activate(intermediate->dense(a), config.activation);
     return output->forward(h, a, config.hidden_dropout, train);
   }
@@ -133,13 +137,27 @@ class Bert final : public SequenceClassifier {
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                         const torch::Tensor& attention_mask) override {
     const EncoderConfig& c = config();
-    torch::Tensor x = hidden_states(input_ids, token_type_ids, attention_mask);
+    torch::Tensor x = encode(input_ids, token_type_ids, attention_mask, true);
     torch::Tensor pooled = torch::tanh(bert_->pooler->dense(x.select(1, 0)));
-    return classifier_(torch::dropout(pooled, c.classifier_dropout, is_training()));
+    return classifier_(encoder::dropout(pooled, c.classifier_dropout, is_training()));
   }
 
   torch::Tensor hidden_states(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                               const torch::Tensor& attention_mask) override {
+    return encode(input_ids, token_type_ids, attention_mask, false);
+  }
+
+  std::vector<std::string> head_prefixes() const override {
+    return {"bert.pooler.", "classifier."};
+  }
+  std::string body_prefix() const override { return "bert."; }
+
+ private:
+  // The last hidden states, or with cls_only those of [CLS] alone (all the
+  // pooler reads): the other positions' last layer after attention is
+  // skipped.
+  torch::Tensor encode(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
+                       const torch::Tensor& attention_mask, bool cls_only) {
     const EncoderConfig& c = config();
     const bool train = is_training();
     const int64_t t = input_ids.size(1);
@@ -150,18 +168,15 @@ class Bert final : public SequenceClassifier {
     torch::Tensor positions = torch::arange(t, input_ids.options());
     torch::Tensor x = e.word_embeddings(input_ids) + e.position_embeddings(positions).unsqueeze(0) +
                       e.token_type_embeddings(types);
-    x = torch::dropout(e.LayerNorm(x), c.hidden_dropout, train);
+    x = encoder::dropout(e.LayerNorm(x), c.hidden_dropout, train);
     torch::Tensor mask_bias = mask_to_bias(attention_mask);
-    for (auto& layer : bert_->encoder->layers) x = layer->forward(x, mask_bias);
+    const auto& layers = bert_->encoder->layers;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      x = layers[i]->forward(x, mask_bias, cls_only && i + 1 == layers.size());
+    }
     return x;
   }
 
-  std::vector<std::string> head_prefixes() const override {
-    return {"bert.pooler.", "classifier."};
-  }
-  std::string body_prefix() const override { return "bert."; }
-
- private:
   std::shared_ptr<Body> bert_;
   Linear classifier_{nullptr};
 };

@@ -2,6 +2,7 @@
 // modeling_distilbert.py: learned positions, post-LayerNorm blocks, and a
 // head of pre_classifier -> ReLU -> dropout -> classifier on [CLS].
 #include "ml/encoder/architectures.h"
+#include "ml/encoder/dropout.h"
 #include "ml/encoder/layers.h"
 
 namespace hitloop::ml::encoder {
@@ -51,14 +52,17 @@ struct Block : nn::Module {
         "output_layer_norm", nn::LayerNorm(nn::LayerNormOptions({c.hidden}).eps(c.layer_norm_eps)));
   }
 
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask_bias) {
+  // With cls_only, the block's output at [CLS] alone ([B, 1, H]): every
+  // step after attention is per position.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& mask_bias, bool cls_only) {
     const bool train = is_training();
+    torch::Tensor xq = cls_only ? x.narrow(1, 0, 1) : x;
     torch::Tensor ctx =
-        encoder::attention(attention->q_lin(x), attention->k_lin(x), attention->v_lin(x), mask_bias,
-                           config.heads, config.attention_dropout, train);
-    torch::Tensor sa = sa_layer_norm(attention->out_lin(ctx) + x);
+        encoder::attention(attention->q_lin(xq), attention->k_lin(x), attention->v_lin(x),
+                           mask_bias, config.heads, config.attention_dropout, train);
+    torch::Tensor sa = sa_layer_norm(attention->out_lin(ctx) + xq);
     torch::Tensor h = ffn->lin2(activate(ffn->lin1(sa), config.activation));
-    h = torch::dropout(h, config.hidden_dropout, train);
+    h = encoder::dropout(h, config.hidden_dropout, train);
     return output_layer_norm(h + sa);
   }
 
@@ -101,27 +105,16 @@ class DistilBert final : public SequenceClassifier {
   torch::Tensor forward(const torch::Tensor& input_ids, const torch::Tensor& token_type_ids,
                         const torch::Tensor& attention_mask) override {
     const EncoderConfig& c = config();
-    torch::Tensor cls = hidden_states(input_ids, token_type_ids, attention_mask).select(1, 0);
+    torch::Tensor cls = encode(input_ids, attention_mask, true).select(1, 0);
     torch::Tensor h = torch::relu(pre_classifier_(cls));
-    h = torch::dropout(h, c.classifier_dropout, is_training());
+    h = encoder::dropout(h, c.classifier_dropout, is_training());
     return classifier_(h);
   }
 
   torch::Tensor hidden_states(const torch::Tensor& input_ids,
                               const torch::Tensor& /*token_type_ids*/,
                               const torch::Tensor& attention_mask) override {
-    const EncoderConfig& c = config();
-    const bool train = is_training();
-    const int64_t t = input_ids.size(1);
-    TORCH_CHECK(t <= c.max_positions, "sequence of ", t, " tokens is longer than the ",
-                c.max_positions, " positions the model has");
-    Embeddings& e = *distilbert_->embeddings;
-    torch::Tensor positions = torch::arange(t, input_ids.options());
-    torch::Tensor x = e.word_embeddings(input_ids) + e.position_embeddings(positions).unsqueeze(0);
-    x = torch::dropout(e.LayerNorm(x), c.hidden_dropout, train);
-    torch::Tensor mask_bias = mask_to_bias(attention_mask);
-    for (auto& block : distilbert_->transformer->blocks) x = block->forward(x, mask_bias);
-    return x;
+    return encode(input_ids, attention_mask, false);
   }
 
   std::vector<std::string> head_prefixes() const override {
@@ -130,6 +123,28 @@ class DistilBert final : public SequenceClassifier {
   std::string body_prefix() const override { return "distilbert."; }
 
  private:
+  // The last hidden states, or with cls_only those of [CLS] alone: the
+  // classifier reads nothing else, and skipping the other positions' last
+  // layer after attention saves a seventh of the work.
+  torch::Tensor encode(const torch::Tensor& input_ids, const torch::Tensor& attention_mask,
+                       bool cls_only) {
+    const EncoderConfig& c = config();
+    const bool train = is_training();
+    const int64_t t = input_ids.size(1);
+    TORCH_CHECK(t <= c.max_positions, "sequence of ", t, " tokens is longer than the ",
+                c.max_positions, " positions the model has");
+    Embeddings& e = *distilbert_->embeddings;
+    torch::Tensor positions = torch::arange(t, input_ids.options());
+    torch::Tensor x = e.word_embeddings(input_ids) + e.position_embeddings(positions).unsqueeze(0);
+    x = encoder::dropout(e.LayerNorm(x), c.hidden_dropout, train);
+    torch::Tensor mask_bias = mask_to_bias(attention_mask);
+    const auto& blocks = distilbert_->transformer->blocks;
+    for (size_t i = 0; i < blocks.size(); ++i) {
+      x = blocks[i]->forward(x, mask_bias, cls_only && i + 1 == blocks.size());
+    }
+    return x;
+  }
+
   std::shared_ptr<Body> distilbert_;
   Linear pre_classifier_{nullptr}, classifier_{nullptr};
 };

@@ -3,7 +3,9 @@
 #include <cmath>
 #include <limits>
 
+#include "ml/encoder/dropout.h"
 #include "ml/encoder/gemm.h"
+#include "ml/encoder/parallel_ops.h"
 
 namespace hitloop::ml::encoder {
 
@@ -26,11 +28,11 @@ torch::Tensor activate(const torch::Tensor& x, Activation activation) {
     case Activation::kRelu:
       return torch::relu(x);
     case Activation::kGeluTanh:
-      return torch::gelu(x, "tanh");
+      return parallel_gelu(x, "tanh");
     case Activation::kGelu:
       break;
   }
-  return torch::gelu(x);  // the erf form, as HF's "gelu"
+  return parallel_gelu(x, "none");  // the erf form, as HF's "gelu"
 }
 
 torch::Tensor mask_to_bias(const torch::Tensor& attention_mask) {
@@ -42,18 +44,19 @@ torch::Tensor mask_to_bias(const torch::Tensor& attention_mask) {
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const torch::Tensor& mask_bias, int64_t heads, double dropout,
                         bool training) {
-  const int64_t b = q.size(0), t = q.size(1), d = q.size(2), hd = d / heads;
+  const int64_t b = q.size(0), tq = q.size(1), t = k.size(1), d = q.size(2), hd = d / heads;
   // [B, T, H, D] -> [B*H, T, D], contiguous for the batched product.
   auto split = [&](const torch::Tensor& x) {
-    return x.view({b, t, heads, hd}).transpose(1, 2).reshape({b * heads, t, hd});
+    const int64_t n = x.size(1);
+    return x.view({b, n, heads, hd}).transpose(1, 2).reshape({b * heads, n, hd});
   };
   torch::Tensor qh = split(q) * (1.0 / std::sqrt(static_cast<double>(hd)));
-  torch::Tensor scores = gemm(qh, split(k), false, true).view({b, heads, t, t});
+  torch::Tensor scores = gemm(qh, split(k), false, true).view({b, heads, tq, t});
   if (mask_bias.defined()) scores = scores + mask_bias;
-  torch::Tensor probs = torch::softmax(scores, -1);
-  if (training && dropout > 0) probs = torch::dropout(probs, dropout, true);
-  torch::Tensor ctx = gemm(probs.view({b * heads, t, t}), split(v), false, false);
-  return ctx.view({b, heads, t, hd}).transpose(1, 2).reshape({b, t, d});
+  torch::Tensor probs = parallel_softmax(scores);
+  if (training && dropout > 0) probs = encoder::dropout(probs, dropout, true);
+  torch::Tensor ctx = gemm(probs.view({b * heads, tq, t}), split(v), false, false);
+  return ctx.view({b, heads, tq, hd}).transpose(1, 2).reshape({b, tq, d});
 }
 
 void init_hf_weights(torch::nn::Module& module, double std, int64_t pad_token_id,

@@ -23,8 +23,10 @@ TORCH_MODULE(Linear);
 
 torch::Tensor activate(const torch::Tensor& x, Activation activation);
 
-// Multi-head self-attention on already projected q, k, v [B, T, H*D]:
-// softmax(q k^T / sqrt(D) + mask_bias) v, back to [B, T, H*D].
+// Multi-head attention on already projected q [B, Tq, H*D] and k, v
+// [B, T, H*D]: softmax(q k^T / sqrt(D) + mask_bias) v, back to [B, Tq, H*D].
+// Tq < T when only the first Tq positions' outputs are wanted (the
+// classifier's last layer: [CLS] alone).
 // `mask_bias` is [B, 1, 1, T]: 0 where attended, the float minimum where
 // padded (as HF does), or undefined when nothing is padded.
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,

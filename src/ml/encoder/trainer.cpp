@@ -114,8 +114,8 @@ bool decays(const std::string& name) {
   return !in_norm && name.find("bias") == std::string::npos;
 }
 
-std::unique_ptr<torch::optim::AdamW> make_optimizer(SequenceClassifier& net, double lr,
-                                                    double weight_decay, bool decay_all) {
+std::unique_ptr<FusedAdamW> make_optimizer(SequenceClassifier& net, double lr, double weight_decay,
+                                           bool decay_all) {
   std::vector<torch::Tensor> with, without;
   for (const auto& item : net.named_parameters()) {
     (decay_all || decays(item.key()) ? with : without).push_back(item.value());
@@ -127,8 +127,7 @@ std::unique_ptr<torch::optim::AdamW> make_optimizer(SequenceClassifier& net, dou
   std::vector<torch::optim::OptimizerParamGroup> groups;
   groups.emplace_back(with, opts(weight_decay));
   if (!without.empty()) groups.emplace_back(without, opts(0.0));
-  return std::make_unique<torch::optim::AdamW>(groups,
-                                               torch::optim::AdamWOptions(lr).weight_decay(0));
+  return std::make_unique<FusedAdamW>(groups, torch::optim::AdamWOptions(lr).weight_decay(0));
 }
 
 torch::Tensor batch_loss(SequenceClassifier& net, const TensorBatch& batch,
@@ -140,16 +139,18 @@ torch::Tensor batch_loss(SequenceClassifier& net, const TensorBatch& batch,
   return (per_row * weights).sum() / weights.sum();
 }
 
-double train_step(SequenceClassifier& net, torch::optim::AdamW& optimizer, const TensorBatch& batch,
+double train_step(SequenceClassifier& net, FusedAdamW& optimizer, const TensorBatch& batch,
                   const torch::Tensor& labels, const torch::Tensor& weights, double lr,
                   double max_grad_norm) {
   for (auto& group : optimizer.param_groups()) {
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   }
-  optimizer.zero_grad();
+  optimizer.drop_grads();
   torch::Tensor loss = batch_loss(net, batch, labels, weights);
   loss.backward();
-  if (max_grad_norm > 0) torch::nn::utils::clip_grad_norm_(net.parameters(), max_grad_norm);
+  if (max_grad_norm > 0) {
+    optimizer.set_grad_scale(clip_factor(gradient_norm(net.parameters()), max_grad_norm));
+  }
   optimizer.step();
   return loss.item<double>();
 }

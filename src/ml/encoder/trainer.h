@@ -11,14 +11,15 @@
 #include <vector>
 
 #include "ml/encoder/encoder_state.h"
+#include "ml/encoder/fused_adamw.h"
 #include "ml/evaluator.h"
 
 namespace hitloop::ml::encoder {
 
 // AdamW over `net`'s parameters in two groups: decayed, and (HF Trainer's
 // rule) biases and LayerNorm weights without decay, unless `decay_all`.
-std::unique_ptr<torch::optim::AdamW> make_optimizer(SequenceClassifier& net, double lr,
-                                                    double weight_decay, bool decay_all);
+std::unique_ptr<FusedAdamW> make_optimizer(SequenceClassifier& net, double lr, double weight_decay,
+                                           bool decay_all);
 
 // Whether HF Trainer would decay this parameter.
 bool decays(const std::string& parameter_name);
@@ -29,8 +30,10 @@ torch::Tensor batch_loss(SequenceClassifier& net, const TensorBatch& batch,
                          const torch::Tensor& labels, const torch::Tensor& weights);
 
 // One optimisation step at learning rate `lr`; clips the gradient norm to
-// `max_grad_norm` when it is > 0. Returns the loss before the step.
-double train_step(SequenceClassifier& net, torch::optim::AdamW& optimizer, const TensorBatch& batch,
+// `max_grad_norm` when it is > 0 (the update reads the clipped gradient;
+// the parameters' .grad() keep the unclipped one). Returns the loss before
+// the step.
+double train_step(SequenceClassifier& net, FusedAdamW& optimizer, const TensorBatch& batch,
                   const torch::Tensor& labels, const torch::Tensor& weights, double lr,
                   double max_grad_norm);
 
