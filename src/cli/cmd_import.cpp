@@ -1,38 +1,89 @@
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <iostream>
+#include <thread>
 
+#include "cli/chunk_queue.h"
 #include "cli/command.h"
 #include "core/file_bytes.h"
 
 namespace hitloop::cli {
 
+namespace {
+
+// Prints a file's problems (the first 20) and says nothing was imported.
+int report_problems(Context& ctx, const std::string& name, const std::vector<std::string>& errors) {
+  constexpr size_t kShown = 20;
+  for (size_t i = 0; i < errors.size() && i < kShown; ++i) ctx.err << errors[i] << "\n";
+  if (errors.size() > kShown) ctx.err << "... and " << errors.size() - kShown << " more problems\n";
+  ctx.err << name << ": nothing imported (" << errors.size() << " problem"
+          << (errors.size() == 1 ? "" : "s") << ")\n";
+  return 2;
+}
+
+int report_summary(Context& ctx, const std::string& name, const ImportSummary& summary,
+                   std::chrono::steady_clock::time_point start) {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  char timing[32];
+  std::snprintf(timing, sizeof timing, "%.2f s", secs);
+  ctx.out << name << ": " << summary.rows << " rows: " << summary.added << " new, "
+          << summary.duplicates << " duplicate, " << summary.labeled << " labeled (" << timing
+          << ")\n";
+  return 0;
+}
+
+// Rows per hand-over, and how many may wait: enough to keep both threads
+// busy, little enough that the rows in memory stay a few MB, not the file.
+constexpr size_t kChunkRows = 2048;
+constexpr size_t kChunksQueued = 4;
+
+// One file, parsed on a second thread while this one writes its rows, all
+// in one transaction. A problem anywhere in the file rolls back what was
+// written, and the problems are reported as the sequential path does.
+int import_file(Context& ctx, Store& store, const std::string& name, std::string_view data,
+                DatasetFormat format, const ReadOptions& read, const ImportOptions& options) {
+  auto start = std::chrono::steady_clock::now();
+  ChunkQueue queue(kChunksQueued);
+  ParsedDataset parsed;  // its errors, once the queue is closed
+  std::thread parser([&] {
+    try {
+      parsed =
+          parse_dataset_chunks(name, data, format, read, kChunkRows,
+                               [&](std::vector<ImportRow>&& rows) { queue.push(std::move(rows)); });
+    } catch (const std::exception& e) {  // allocation failure
+      parsed.errors.push_back(name + ": " + e.what());
+    }
+    queue.close();
+  });
+  Result<ImportSummary> summary = store.import_chunks(
+      [&](std::vector<ImportRow>& chunk) -> Result<bool> {
+        if (queue.pop(chunk)) return true;
+        // Closed: the whole file is parsed, `parsed` is final.
+        if (!parsed.errors.empty()) return InvalidArgument("the file has problems");
+        return false;
+      },
+      static_cast<int64_t>(data.size()), options);
+  queue.cancel();
+  parser.join();
+  if (!parsed.errors.empty()) return report_problems(ctx, name, parsed.errors);
+  if (!summary.ok()) {
+    return fail(ctx, Status(summary.status().code(), name + ": " + summary.status().message()));
+  }
+  return report_summary(ctx, name, *summary, start);
+}
+
+}  // namespace
+
 int import_parsed(Context& ctx, Store& store, const std::string& name, const ParsedDataset& parsed,
                   const ImportOptions& options) {
-  constexpr size_t kShown = 20;
-  if (!parsed.errors.empty()) {
-    for (size_t i = 0; i < parsed.errors.size() && i < kShown; ++i) {
-      ctx.err << parsed.errors[i] << "\n";
-    }
-    if (parsed.errors.size() > kShown) {
-      ctx.err << "... and " << parsed.errors.size() - kShown << " more problems\n";
-    }
-    ctx.err << name << ": nothing imported (" << parsed.errors.size() << " problem"
-            << (parsed.errors.size() == 1 ? "" : "s") << ")\n";
-    return 2;
-  }
+  if (!parsed.errors.empty()) return report_problems(ctx, name, parsed.errors);
   auto start = std::chrono::steady_clock::now();
   Result<ImportSummary> summary = store.import_rows(parsed.rows, options);
   if (!summary.ok()) {
     return fail(ctx, Status(summary.status().code(), name + ": " + summary.status().message()));
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  char timing[32];
-  std::snprintf(timing, sizeof timing, "%.2f s", secs);
-  ctx.out << name << ": " << summary->rows << " rows: " << summary->added << " new, "
-          << summary->duplicates << " duplicate, " << summary->labeled << " labeled (" << timing
-          << ")\n";
-  return 0;
+  return report_summary(ctx, name, *summary, start);
 }
 
 namespace {
@@ -65,8 +116,7 @@ int run(Context& ctx, const Args& args) {
     DatasetFormat f = format.empty()    ? detect_format(path, data)
                       : format == "csv" ? DatasetFormat::kCsv
                                         : DatasetFormat::kJsonl;
-    ParsedDataset parsed = parse_dataset(path, data, f, read);
-    code = std::max(code, import_parsed(ctx, **store, path, parsed, options));
+    code = std::max(code, import_file(ctx, **store, path, data, f, read, options));
   }
   return code;
 }

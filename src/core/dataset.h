@@ -4,6 +4,7 @@
 // problems; writing produces the reference recipe's export format.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,15 @@ DatasetFormat detect_format(std::string_view name, std::string_view data);
 // every problem lands in `errors` so that a user sees them all at once.
 ParsedDataset parse_dataset(std::string_view name, std::string_view data, DatasetFormat format,
                             const ReadOptions& options);
+
+// The same, streaming: rows reach `sink` in file order, in chunks of up to
+// `chunk_rows`, as they are parsed (on the caller's thread), so a file can
+// be written while the rest is parsed. The result holds the errors and
+// has_category_column; its rows are empty.
+using RowSink = std::function<void(std::vector<ImportRow>&& rows)>;
+ParsedDataset parse_dataset_chunks(std::string_view name, std::string_view data,
+                                   DatasetFormat format, const ReadOptions& options,
+                                   size_t chunk_rows, const RowSink& sink);
 
 // Reads and parses a file. Fails (InvalidArgument) when the path is
 // missing, a directory or unreadable.

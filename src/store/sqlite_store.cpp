@@ -34,13 +34,17 @@ Status set_cache_kib(sqlite3* db, int64_t kib) {
 // cache, SQLite spills dirty pages to the WAL mid-transaction and writes the
 // index pages it touches again later: a fifth of a 100k-row import's time.
 // Its pages take about three times its text (rows, indexes, page slack).
-int64_t import_cache_kib(const std::vector<ImportRow>& rows) {
+int64_t text_bytes_of(const std::vector<ImportRow>& rows) {
   int64_t bytes = 0;
   for (const ImportRow& r : rows) {
     bytes += static_cast<int64_t>(r.model_input.size() + r.model_output.size() + r.category.size() +
                                   r.external_id.size() + r.metadata_json.size());
   }
-  return std::clamp(bytes * 3 / 1024, kCacheKiB, kImportCacheMaxKiB);
+  return bytes;
+}
+
+int64_t import_cache_kib(int64_t text_bytes) {
+  return std::clamp(text_bytes * 3 / 1024, kCacheKiB, kImportCacheMaxKiB);
 }
 
 int latest_known_version() {
@@ -210,8 +214,35 @@ Status SqliteStore::write_reviews(std::vector<PendingReview>& pending, const Imp
 
 Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& rows,
                                                const ImportOptions& options) {
+  bool given = false;
+  // One chunk, borrowed: copying 100k rows would cost more than writing them.
+  return import_chunk_refs(
+      [&](const std::vector<ImportRow>*& chunk) -> Result<bool> {
+        chunk = given ? nullptr : &rows;
+        given = true;
+        return chunk != nullptr;
+      },
+      text_bytes_of(rows), options);
+}
+
+Result<ImportSummary> SqliteStore::import_chunks(const RowChunkSource& next, int64_t text_bytes,
+                                                 const ImportOptions& options) {
+  std::vector<ImportRow> chunk;
+  return import_chunk_refs(
+      [&](const std::vector<ImportRow>*& out) -> Result<bool> {
+        chunk.clear();
+        HITLOOP_ASSIGN_OR_RETURN(bool more, next(chunk));
+        out = more ? &chunk : nullptr;
+        return more;
+      },
+      text_bytes, options);
+}
+
+Result<ImportSummary> SqliteStore::import_chunk_refs(
+    const std::function<Result<bool>(const std::vector<ImportRow>*&)>& next, int64_t text_bytes,
+    const ImportOptions& options) {
   ImportSummary summary;
-  const int64_t cache_kib = import_cache_kib(rows);
+  const int64_t cache_kib = import_cache_kib(text_bytes);
   HITLOOP_RETURN_IF_ERROR(transaction([&] {
     // Set back before the COMMIT, inside the transaction, so that a failure
     // to do so fails the import rather than a store that reported success.
@@ -219,11 +250,17 @@ Result<ImportSummary> SqliteStore::import_rows(const std::vector<ImportRow>& row
     if (cache_kib > kCacheKiB) HITLOOP_RETURN_IF_ERROR(set_cache_kib(db_, cache_kib));
     Status st = Status::Ok();
     std::vector<PendingReview> pending;
-    for (const ImportRow& row : rows) {
-      st = import_one(row, options, summary, pending);
-      if (!st.ok()) {
-        st = Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
-        break;
+    const std::vector<ImportRow>* rows = nullptr;
+    while (st.ok()) {
+      Result<bool> more = next(rows);
+      if (!more.ok()) st = more.status();
+      if (!st.ok() || !*more) break;
+      for (const ImportRow& row : *rows) {
+        st = import_one(row, options, summary, pending);
+        if (!st.ok()) {
+          st = Status(st.code(), "line " + std::to_string(row.line) + ": " + st.message());
+          break;
+        }
       }
     }
     if (st.ok()) st = write_reviews(pending, options, 1);

@@ -20,6 +20,8 @@ class SqliteStore final : public Store {
 
   Result<ImportSummary> import_rows(const std::vector<ImportRow>& rows,
                                     const ImportOptions& options) override;
+  Result<ImportSummary> import_chunks(const RowChunkSource& next, int64_t text_bytes,
+                                      const ImportOptions& options) override;
   Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) override;
   int schema_version() const override { return version_; }
 
@@ -71,6 +73,11 @@ class SqliteStore final : public Store {
     int64_t session_id;
     std::string_view label;  // label_name(): static storage
   };
+  // Both imports: `next` points `chunk` at the next rows (true) or says
+  // the end (false); the rows stay the caller's.
+  Result<ImportSummary> import_chunk_refs(
+      const std::function<Result<bool>(const std::vector<ImportRow>*& chunk)>& next,
+      int64_t text_bytes, const ImportOptions& options);
   Status import_one(const ImportRow& row, const ImportOptions& options, ImportSummary& summary,
                     std::vector<PendingReview>& pending);
   // Writes the pending reviews, in order, once there are `at_least`.

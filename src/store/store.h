@@ -188,6 +188,14 @@ class SessionStore {
   // adds a review only when the reviewer's latest label on it differs.
   virtual Result<ImportSummary> import_rows(const std::vector<ImportRow>& rows,
                                             const ImportOptions& options) = 0;
+  // The same, one transaction, for rows that arrive in chunks (a file
+  // parsed while it is written): `next` fills `chunk` and returns true, or
+  // returns false at the end, or an error, which rolls everything back and
+  // is returned. `text_bytes`: about how much text the rows hold, to size
+  // the import's page cache (0: unknown).
+  using RowChunkSource = std::function<Result<bool>(std::vector<ImportRow>& chunk)>;
+  virtual Result<ImportSummary> import_chunks(const RowChunkSource& next, int64_t text_bytes,
+                                              const ImportOptions& options) = 0;
 
   // Visits sessions in id order, each with its reviews in chronological order.
   virtual Status scan_sessions(const ScanOptions& options, const SessionVisitor& visit) = 0;

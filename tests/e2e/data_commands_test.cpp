@@ -69,6 +69,32 @@ TEST_F(DataCommands, ImportRefusesACsvHeaderWithBothInputAndModelInput) {
   EXPECT_EQ(stats()["sessions"], 0);
 }
 
+// Rows are written while the rest of the file is parsed: a bad row far past
+// the first rows written still leaves nothing of the file in the store, and
+// a good file of many chunks lands whole, in file order.
+TEST_F(DataCommands, ImportOfALargeFileWithOneBadLastRowWritesNothing) {
+  std::string rows = "model_input,model_output,good\n";
+  for (int i = 0; i < 10000; ++i) {
+    rows += "question " + std::to_string(i) + ",answer " + std::to_string(i) + ",1\n";
+  }
+  RunResult bad = hl({"import", file("bad.csv", rows + "last question,,1\n")});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("bad.csv:10002: "), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("nothing imported (1 problem)"), std::string::npos) << bad.err;
+  EXPECT_EQ(stats()["sessions"], 0);
+
+  RunResult good = hl({"import", file("good.csv", rows)});
+  ASSERT_EQ(good.exit_code, 0) << good.err;
+  EXPECT_NE(good.out.find("10000 rows: 10000 new, 0 duplicate, 10000 labeled"), std::string::npos)
+      << good.out;
+  RunResult exported = hl({"export", "--output", (dir_ / "out.csv").string()});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  auto records = csv_records(read_text(dir_ / "out.csv"));
+  ASSERT_EQ(records.size(), 10001u);
+  EXPECT_EQ(records[1][0], "question 0");
+  EXPECT_EQ(records[10000][0], "question 9999");
+}
+
 TEST_F(DataCommands, ImportRefusesAJsonlObjectWithBothGoodAndLabel) {
   std::string f = file("both.jsonl",
                        "{\"input\":\"q1\",\"output\":\"a1\",\"good\":1}\n"

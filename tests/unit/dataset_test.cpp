@@ -38,6 +38,39 @@ TEST(Dataset, ReadsLabelsCategoriesIdsAndExtraColumnsAsMetadata) {
   EXPECT_TRUE(p.has_category_column);
 }
 
+TEST(Dataset, StreamingHandsOverTheSameRowsInFileOrderAndChunks) {
+  for (DatasetFormat format : {DatasetFormat::kCsv, DatasetFormat::kJsonl}) {
+    std::string data =
+        format == DatasetFormat::kCsv ? "model_input,model_output,good,category\n" : "";
+    for (int i = 0; i < 7; ++i) {
+      std::string in = "q" + std::to_string(i), out = i == 4 ? "" : "a" + std::to_string(i);
+      data += format == DatasetFormat::kCsv
+                  ? in + "," + out + ",1," + (i == 2 ? "c" : "") + "\n"
+                  : R"({"input":")" + in + R"(","output":")" + out + R"(","good":1)" +
+                        (i == 2 ? R"(,"category":"c")" : "") + "}\n";
+    }
+    ParsedDataset whole = parse_dataset("f", data, format, ReadOptions{});
+    std::vector<size_t> sizes;
+    std::vector<ImportRow> streamed;
+    ParsedDataset rest = parse_dataset_chunks("f", data, format, ReadOptions{}, 2,
+                                              [&](std::vector<ImportRow>&& rows) {
+                                                sizes.push_back(rows.size());
+                                                for (ImportRow& r : rows) streamed.push_back(r);
+                                              });
+    EXPECT_TRUE(rest.rows.empty());
+    EXPECT_EQ(rest.errors, whole.errors);  // row 5's empty output, named once
+    ASSERT_EQ(whole.errors.size(), 1u);
+    EXPECT_TRUE(rest.has_category_column);
+    EXPECT_EQ(sizes, (std::vector<size_t>{2, 2, 2}));  // 6 good rows of 7
+    ASSERT_EQ(streamed.size(), whole.rows.size());
+    for (size_t i = 0; i < streamed.size(); ++i) {
+      EXPECT_EQ(streamed[i].line, whole.rows[i].line);
+      EXPECT_EQ(streamed[i].model_input, whole.rows[i].model_input);
+      EXPECT_EQ(streamed[i].category, whole.rows[i].category);
+    }
+  }
+}
+
 TEST(Dataset, AcceptsEveryDocumentedLabelSpelling) {
   auto p = parse_csv("model_input,model_output,good\na,b,TRUE\na,b,false\na,b,Good\na,b,0\n");
   ASSERT_TRUE(p.errors.empty());

@@ -225,6 +225,41 @@ TEST_F(StoreTest, AFailedImportRollsBackEveryRow) {
   EXPECT_EQ((*all)[0].session.model_input, "kept");
 }
 
+TEST_F(StoreTest, ChunkedImportWritesEveryChunkOrNothing) {
+  auto store = open();
+  int calls = 0;
+  // Three chunks, in order, with a duplicate across chunks.
+  auto three = [&](std::vector<ImportRow>& chunk) -> Result<bool> {
+    ++calls;
+    if (calls == 1) chunk = {row("a", "x", Label::kGood), row("b", "y", Label::kBad)};
+    if (calls == 2) chunk = {row("c", "z", std::nullopt)};
+    if (calls == 3) chunk = {row("a", "x", Label::kGood)};
+    return calls <= 3;
+  };
+  auto imported = store->import_chunks(three, 0, by("r"));
+  ASSERT_TRUE(imported.ok()) << imported.status().message();
+  EXPECT_EQ(imported->rows, 4);
+  EXPECT_EQ(imported->added, 3);
+  EXPECT_EQ(imported->duplicates, 1);
+  EXPECT_EQ(imported->labeled, 2);
+
+  // A source that fails after a chunk was written takes that chunk back.
+  calls = 0;
+  auto failing = [&](std::vector<ImportRow>& chunk) -> Result<bool> {
+    if (++calls == 1) {
+      chunk = {row("d", "w", Label::kGood)};
+      return true;
+    }
+    return InvalidArgument("the file has problems");
+  };
+  auto refused = store->import_chunks(failing, 0, by("r"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message(), "the file has problems");
+  auto all = collect_sessions(*store, false);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 3u);
+}
+
 TEST_F(StoreTest, KeepsMetadataAndCategory) {
   auto store = open();
   ImportRow r = row("in", "out", std::nullopt, "e1", "returns");
